@@ -19,3 +19,7 @@ export { currentHost, type HostInfo } from './config/host.js';
 export { rootSchema, rootFields, type VigilConfig, type NotifierBlock } from './config/keywords/root.js';
 export { checkerCommonFields } from './config/keywords/checker-common.js';
 export * as schema from './config/schema/index.js';
+export { loadConfig, loadConfigOrThrow, findConfigFile, formatOf, ConfigError, DEFAULT_CONFIG_FILES, type LoadedConfig, type LoadConfigOptions, type ConfigFormat } from './config/load.js';
+export { documentToStructured, structuredFromYaml, structuredToDocument } from './config/structured.js';
+export { readConfigFile, readConfigText, type ReadOptions } from './config/reader/index.js';
+export { NotifierHost } from './kernel/notifier-host.js';

@@ -24,10 +24,11 @@ export class ValidationContext implements ParseContext {
   private constructor(
     private readonly run: ValidationRun,
     readonly path: string,
+    private readonly insideInactive: boolean,
   ) {}
 
   static create(diags: Diagnostics, extensions: ExtensionResolver): ValidationContext {
-    return new ValidationContext(new ValidationRun(diags, extensions), '');
+    return new ValidationContext(new ValidationRun(diags, extensions), '', false);
   }
 
   get diags(): Diagnostics {
@@ -38,11 +39,12 @@ export class ValidationContext implements ParseContext {
     return this.run.extensions;
   }
 
-  child(path: string): ValidationContext {
-    return new ValidationContext(this.run, path);
+  child(path: string, inactive = false): ValidationContext {
+    return new ValidationContext(this.run, path, this.insideInactive || inactive);
   }
 
   noteStatus(keyword: string, status: KeywordStatus, loc: SourceLoc, path: string): void {
+    if (this.insideInactive) return;
     const key = `${status}:${path}.${keyword}`;
     const n = this.run.notes.get(key);
     if (n) n.count++;

@@ -118,7 +118,7 @@ export class BlockSchema<F extends Fields, H = unknown> implements BlockSchemaLi
     }
     if (spec.status !== 'active') ctx.noteStatus(child.keyword, spec.status, child.loc, ctx.path);
     const key = o.storeAs ?? child.keyword;
-    const v = spec.parse(child, ctx.child(ctx.path ? `${ctx.path}.${child.keyword}` : child.keyword));
+    const v = spec.parse(child, ctx.child(ctx.path ? `${ctx.path}.${child.keyword}` : child.keyword, spec.status !== 'active'));
     locs[key] = child.loc;
     if (v === undefined) return;
     if (o.many) {

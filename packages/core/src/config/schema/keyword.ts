@@ -22,6 +22,9 @@ interface KeywordOptions {
  *   k.int(1, 255).active().doc('VRRP priority')
  */
 export class Keyword<T, Many extends boolean = false> {
+  /** Type-level only: whether repeats accumulate (see ValueOf). */
+  declare readonly manyType?: Many;
+
   constructor(
     readonly kind: KeywordKind,
     readonly parseFn: ParseFn<T>,

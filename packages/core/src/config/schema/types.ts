@@ -29,7 +29,11 @@ export interface ParseContext {
   noteStatus(keyword: string, status: KeywordStatus, loc: SourceLoc, path: string): void;
   /** Dotted path of the enclosing blocks, e.g. `vrrp_instance.authentication`. */
   readonly path: string;
-  child(path: string): ParseContext;
+  /**
+   * A context for a nested block. `inactive` marks a block vigil does not act on yet: notes
+   * about its inner keywords would only repeat what the note about the block already says.
+   */
+  child(path: string, inactive?: boolean): ParseContext;
 }
 
 /** The minimum a block schema offers to the validator (implemented by BlockSchema). */

@@ -1,0 +1,60 @@
+import { ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type VigilConfig } from '@vigil/core';
+import { EXIT, printDiagnostics } from '../output.js';
+import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
+
+/** `vigil run`: the foreground daemon. */
+export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }): Promise<void> {
+  const log = createLogger({ level: opts.logLevel });
+  const file = await resolveConfigFile(opts);
+  if (!file) return;
+  const load = () => loadConfigOrThrow(file, loadOptions(opts));
+
+  let loaded;
+  try {
+    loaded = await load();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    printDiagnostics(e.diagnostics, { warnings: false });
+    log.fatal({ file, errors: e.diagnostics.errors.length }, 'configuration has errors; not starting');
+    process.exitCode = EXIT.config;
+    return;
+  }
+  for (const d of loaded.diagnostics.warnings) log.warn({ at: `${d.loc.file}:${d.loc.line}:${d.loc.col}`, code: d.code }, d.message);
+
+  const kernel = new Kernel({ log, config: loaded.config });
+  let config: VigilConfig = loaded.config;
+  kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock));
+  log.info({ file, format: loaded.format, pid: process.pid }, 'vigil starting');
+  await kernel.start();
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    kernel.stop().then(
+      () => process.exit(EXIT.ok),
+      (err: unknown) => {
+        log.error({ err }, 'stop failed');
+        process.exit(70);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    log.info({ file }, 'SIGHUP: reloading the configuration');
+    void kernel.reload(async () => {
+      try {
+        const next = await load();
+        config = next.config;
+        return next.config;
+      } catch (e) {
+        if (e instanceof ConfigError) for (const d of e.diagnostics.errors) log.error({ at: `${d.loc.file}:${d.loc.line}:${d.loc.col}`, code: d.code }, d.message);
+        throw e;
+      }
+    });
+  });
+  // The process stays up on its signal handlers and services; nothing else to wait for here.
+  setInterval(() => undefined, 1 << 30);
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { LOG_LEVELS } from '@vigil/core';
+import { checkCommand } from './commands/check.js';
+import { convertCommand } from './commands/convert.js';
+import { demoCommand } from './commands/demo.js';
+import { pluginsAddCommand, pluginsListCommand, pluginsRemoveCommand } from './commands/plugins.js';
+import { runCommand } from './commands/run.js';
+import { defaultPluginDir } from './plugin-dir.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const fileOption = () => new Option('-f, --use-file <file>', 'configuration file (default: /etc/vigil/vigil.conf, then /etc/keepalived/keepalived.conf, then vigil.config.* / .vigilrc* here)');
+const idOption = () => new Option('-i, --config-id <id>', 'id for @id / @^id conditional lines (default: the host name up to the first dot)');
+const pluginDirOption = () => new Option('--plugin-dir <dir>', 'also search this plugin directory (repeatable)').argParser((v: string, prev: string[] = []) => [...prev, v]);
+
+export function buildProgram(): Command {
+  const program = new Command('vigil')
+    .description('Keepalived-compatible VRRP high availability and IPVS/nftables load balancing, with plugin checkers and notifiers')
+    .version(pkg.version, '-v, --version')
+    .showHelpAfterError('(run vigil --help for usage)')
+    .configureHelp({ sortSubcommands: false });
+
+  program
+    .command('run')
+    .description('run the daemon in the foreground (SIGTERM/SIGINT stop it, SIGHUP reloads the configuration)')
+    .addOption(fileOption())
+    .addOption(idOption())
+    .addOption(pluginDirOption())
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]).default('info'))
+    .option('--strict', 'treat keywords vigil does not support as errors')
+    .action(runCommand);
+
+  program
+    .command('check')
+    .description("check a configuration, as Keepalived's -t: every problem as FILE:LINE:COL, exit 1 on errors")
+    .addOption(fileOption())
+    .addOption(idOption())
+    .addOption(pluginDirOption())
+    .option('--strict', 'treat keywords vigil does not support as errors')
+    .option('-q, --quiet', 'print errors only, no warnings or summary')
+    .action(checkCommand);
+
+  const plugins = program
+    .command('plugins')
+    .description('list the checker and notifier plugins found (package, version, keywords, where)')
+    .addOption(pluginDirOption())
+    .option('--json', 'machine-readable output')
+    .action(pluginsListCommand);
+  plugins
+    .command('add <spec>')
+    .description('install a plugin package (an npm name, tarball or folder) into the plugin directory')
+    .option('--plugin-dir <dir>', 'plugin directory', defaultPluginDir())
+    .action(pluginsAddCommand);
+  plugins
+    .command('remove <name>')
+    .description('uninstall a plugin package from the plugin directory')
+    .option('--plugin-dir <dir>', 'plugin directory', defaultPluginDir())
+    .action(pluginsRemoveCommand);
+
+  const config = program.command('config').description('work with configuration files');
+  config
+    .command('convert')
+    .description('print a keepalived.conf as the equivalent vigil.config.yaml (or JSON)')
+    .addOption(fileOption())
+    .addOption(idOption())
+    .addOption(pluginDirOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .action(convertCommand);
+
+  program
+    .command('demo')
+    .description('the demo lab (needs root)')
+    .action(demoCommand);
+
+  return program;
+}

@@ -1,0 +1,65 @@
+import type { NotifierBlock } from '../config/keywords/root.js';
+import type { Notifier, PluginServices } from '../plugin/define.js';
+import type { PluginRegistry } from '../plugin/registry.js';
+import type { Clock } from './clock.js';
+import type { EventBus } from './event-bus.js';
+import type { Service } from './kernel.js';
+import type { Logger } from './logger.js';
+
+interface Running {
+  readonly type: string;
+  readonly notifier: Notifier;
+  readonly unsubscribe: () => void;
+}
+
+/**
+ * Runs the notifiers configured with `notifier NAME { }`: creates each through its plugin and
+ * hands it the events it asked for. A notifier that throws is logged, never propagated.
+ */
+export class NotifierHost implements Service {
+  readonly name = 'notifiers';
+  private running: Running[] = [];
+
+  constructor(
+    private readonly blocks: () => readonly NotifierBlock[],
+    private readonly registry: PluginRegistry,
+    private readonly bus: EventBus,
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const block of this.blocks()) {
+      const def = this.registry.definition('notifier', block.type);
+      if (!def) throw new Error(`notifier '${block.type}' has no loaded plugin`);
+      const log = this.log.child({ notifier: block.type });
+      const services: PluginServices = { log, clock: this.clock, events: this.bus };
+      const notifier = def.create(block.config, services);
+      const wanted = def.events ? new Set(def.events) : undefined;
+      const unsubscribe = this.bus.onAny((e) => {
+        if (wanted && !wanted.has(e.type)) return;
+        try {
+          notifier.handle(e);
+        } catch (err) {
+          log.error({ err, event: e.type }, 'notifier failed to take an event');
+        }
+      });
+      this.running.push({ type: block.type, notifier, unsubscribe });
+    }
+  }
+
+  async stop(): Promise<void> {
+    const running = this.running;
+    this.running = [];
+    for (const r of running) r.unsubscribe();
+    await Promise.all(
+      running.map(async (r) => {
+        try {
+          await r.notifier.close();
+        } catch (err) {
+          this.log.error({ err, notifier: r.type }, 'notifier failed to close');
+        }
+      }),
+    );
+  }
+}
