@@ -4,6 +4,7 @@ import { LOG_LEVELS } from '@vigil/core';
 import { checkCommand } from './commands/check.js';
 import { convertCommand } from './commands/convert.js';
 import { demoCommand } from './commands/demo.js';
+import { keywordsCommand } from './commands/keywords.js';
 import { pluginsAddCommand, pluginsListCommand, pluginsRemoveCommand } from './commands/plugins.js';
 import { runCommand } from './commands/run.js';
 import { defaultPluginDir } from './plugin-dir.js';
@@ -16,6 +17,7 @@ const pluginDirOption = () => new Option('--plugin-dir <dir>', 'also search this
 
 export function buildProgram(): Command {
   const program = new Command('vigil')
+    .enablePositionalOptions()
     .description('Keepalived-compatible VRRP high availability and IPVS/nftables load balancing, with plugin checkers and notifiers')
     .version(pkg.version, '-v, --version')
     .showHelpAfterError('(run vigil --help for usage)')
@@ -67,6 +69,13 @@ export function buildProgram(): Command {
     .addOption(pluginDirOption())
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .action(convertCommand);
+
+  config
+    .command('keywords')
+    .description('every keyword vigil knows, with its status (active, parsed but not yet active, unsupported), as Markdown')
+    .addOption(pluginDirOption())
+    .option('--json', 'machine-readable output')
+    .action(keywordsCommand);
 
   program
     .command('demo')

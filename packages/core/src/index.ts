@@ -23,3 +23,4 @@ export { loadConfig, loadConfigOrThrow, findConfigFile, formatOf, ConfigError, D
 export { documentToStructured, structuredFromYaml, structuredToDocument } from './config/structured.js';
 export { readConfigFile, readConfigText, type ReadOptions } from './config/reader/index.js';
 export { NotifierHost } from './kernel/notifier-host.js';
+export { keywordRows, keywordTablesMarkdown, statusCounts, type KeywordRow } from './config/keyword-table.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { discoverPlugins, pluginDirNodeModules, type PluginManifest } from '@vigil/core';
+import { discoverPlugins, pluginDirNodeModules, PluginRegistry, type PluginManifest } from '@vigil/core';
 import { EXIT } from '../output.js';
 
 interface ListOptions {
@@ -21,13 +21,15 @@ function describe(p: PluginManifest): string {
 /** `vigil plugins`: what discovery finds, read from package.json alone. */
 export function pluginsListCommand(opts: ListOptions): void {
   const found = discoverPlugins(opts.pluginDir ?? []);
+  // The registry settles keyword claims, so a plugin whose keyword another already has shows up.
+  const problems = new PluginRegistry(found).problems;
   if (opts.json) {
-    process.stdout.write(JSON.stringify({ plugins: found.plugins, problems: found.problems, searched: found.searched }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ plugins: found.plugins, problems, searched: found.searched }, null, 2) + '\n');
     return;
   }
   if (found.plugins.length === 0) process.stdout.write('no plugins found\n');
   for (const p of found.plugins) process.stdout.write(describe(p) + '\n');
-  for (const pr of found.problems) process.stdout.write(`problem: ${pr.package} (${pr.dir}): ${pr.message}\n`);
+  for (const pr of problems) process.stdout.write(`problem: ${pr.package} (${pr.dir}): ${pr.message}\n`);
   process.stdout.write(`searched: ${found.searched.join(', ') || '(nothing)'}\n`);
 }
 

@@ -81,8 +81,8 @@ function scalarText(v: SValue): string | undefined {
 }
 
 function headerSchema(spec: AnyKeyword | undefined): BlockSchema<Fields> | undefined {
-  const s = (spec as unknown as { schema?: BlockSchema<Fields> } | undefined)?.schema;
-  return s instanceof BlockSchema ? s : undefined;
+  const s = spec?.schema;
+  return s instanceof BlockSchema ? (s as BlockSchema<Fields>) : undefined;
 }
 
 /** Turns the structured tree into keepalived.conf nodes, reporting shapes that cannot be one. */

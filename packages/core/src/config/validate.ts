@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import type { ConfigDocument, ConfigNode } from './ast.js';
 import { ValidationContext } from './context.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -37,7 +38,8 @@ function pluginDirsOf(doc: ConfigDocument): string[] {
   const dirs: string[] = [];
   for (const n of doc.nodes) {
     if (n.keyword !== 'global_defs') continue;
-    for (const c of n.children ?? []) if (c.keyword === 'plugin_dir' && c.args[0]) dirs.push(c.args[0].text);
+    // Relative to the file that names it, as include paths are.
+    for (const c of n.children ?? []) if (c.keyword === 'plugin_dir' && c.args[0]) dirs.push(resolve(dirname(c.loc.file), c.args[0].text));
   }
   return dirs;
 }
@@ -62,7 +64,7 @@ export async function validateDocument(doc: ConfigDocument, diags: Diagnostics, 
     for (const kind of ['checker', 'notifier'] as const) {
       const why = registry.failure(kind, keyword);
       const claim = registry.claim(kind, keyword);
-      if (why && claim) diags.error(loc, 'plugin-failed', `${kind} '${keyword}' cannot be used: plugin ${claim.plugin.name} ${why}`);
+      if (why && claim) diags.error(loc, 'plugin-failed', `${kind} '${keyword}' cannot be used: its plugin ${claim.plugin.name} failed to load: ${why}`);
     }
   }
 

@@ -133,6 +133,10 @@ export class PluginRegistry implements ExtensionResolver {
     return schema;
   }
 
+  isBroken(where: ExtensionPoint, keyword: string): boolean {
+    return this.failure(pointKind[where], keyword) !== undefined;
+  }
+
   keywords(where: ExtensionPoint): string[] {
     const kind = pointKind[where];
     return this.allClaims().filter((c) => c.kind === kind).map((c) => c.keyword);

@@ -1,4 +1,4 @@
-import { BlockSchema, type BlockValue } from '../schema/block.js';
+import { BlockSchema, type BlockValue, type Fields } from '../schema/block.js';
 import { k } from '../schema/builders.js';
 import { Keyword, defaultOptions } from '../schema/keyword.js';
 import { ArgReader } from '../schema/args.js';
@@ -9,7 +9,7 @@ import { vrrpRootFields } from './vrrp.js';
 /** A configured notifier plugin: `notifier NAME { ... }` where NAME is the plugin's keyword. */
 export interface NotifierBlock {
   readonly type: string;
-  readonly config: Record<string, unknown>;
+  readonly config: BlockValue<Fields>;
 }
 
 const notifierKeyword = new Keyword<NotifierBlock>(
@@ -28,7 +28,7 @@ const notifierKeyword = new Keyword<NotifierBlock>(
       return undefined;
     }
     const config = schema.parseBlock(node, ctx.child(`notifier.${name.text}`), `notifier ${name.text}`);
-    return config ? { type: name.text, config } : undefined;
+    return config ? { type: name.text, config: config as BlockValue<Fields> } : undefined;
   },
   { ...defaultOptions('NAME { ... }'), status: 'active' },
 );

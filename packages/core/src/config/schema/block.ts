@@ -93,10 +93,13 @@ export class BlockSchema<F extends Fields, H = unknown> implements BlockSchemaLi
           ctx.diags.error(child.loc, 'missing-brace', `missing '{' after '${child.keyword}'`);
           continue;
         }
-        const config = plugin.parseBlock(child, ctx.child(`${ctx.path}.${child.keyword}`), child.keyword);
+        // Checks are not scheduled yet: say so once per checker keyword, not for each keyword inside.
+        ctx.noteStatus(child.keyword, 'parsed', child.loc, ctx.path);
+        const config = plugin.parseBlock(child, ctx.child(`${ctx.path}.${child.keyword}`, true), child.keyword);
         if (config) extensions.push({ type: child.keyword, loc: child.loc, config });
         continue;
       }
+      if (ext && ctx.extensions.isBroken(ext, child.keyword)) continue; // reported once, as a plugin failure
       this.reportUnknown(child, ctx);
     }
     if (this.options.extension) out.$extensions = extensions;
@@ -149,7 +152,7 @@ export class BlockSchema<F extends Fields, H = unknown> implements BlockSchemaLi
 /** A keyword followed by a block of keywords. */
 export function block<F extends Fields, H = unknown>(fields: F, options: BlockOptions<F, H> = {}, synopsis = '{ ... }'): Keyword<BlockValue<F, H>> {
   const schema = new BlockSchema<F, H>(fields, options);
-  const kw = new Keyword<BlockValue<F, H>>(
+  return new Keyword<BlockValue<F, H>>(
     'block',
     (node, ctx) => {
       if (!node.children) {
@@ -159,15 +162,15 @@ export function block<F extends Fields, H = unknown>(fields: F, options: BlockOp
       return schema.parseBlock(node, ctx);
     },
     defaultOptions(synopsis),
+    schema,
   );
-  return Object.assign(kw, { schema });
 }
 
 /** Gets the schema back from a keyword made by `block()` (for plugins and docs). */
-export function schemaOf<F extends Fields, H>(kw: Keyword<BlockValue<F, H>>): BlockSchema<F, H> {
-  const s = (kw as unknown as { schema?: BlockSchema<F, H> }).schema;
-  if (!s) throw new TypeError('not a block keyword');
-  return s;
+export function schemaOf<F extends Fields, H>(kw: Keyword<BlockValue<F, H>, boolean>): BlockSchema<F, H> {
+  const s = kw.schema;
+  if (!(s instanceof BlockSchema)) throw new TypeError('not a block keyword');
+  return s as BlockSchema<F, H>;
 }
 
 /** An item of a value block with where it was written. */

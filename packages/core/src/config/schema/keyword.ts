@@ -1,7 +1,7 @@
 import type { ConfigNode } from '../ast.js';
 import type { SourceLoc } from '../location.js';
 import { ArgError, ArgReader } from './args.js';
-import type { KeywordKind, KeywordStatus, ParseContext } from './types.js';
+import type { BlockSchemaLike, KeywordKind, KeywordStatus, ParseContext } from './types.js';
 
 export type ParseFn<T> = (node: ConfigNode, ctx: ParseContext) => T | undefined;
 
@@ -29,10 +29,12 @@ export class Keyword<T, Many extends boolean = false> {
     readonly kind: KeywordKind,
     readonly parseFn: ParseFn<T>,
     readonly opts: KeywordOptions,
+    /** The schema of the keywords inside, for block keywords (docs, the structured form). */
+    readonly schema?: BlockSchemaLike,
   ) {}
 
   private with(patch: Partial<KeywordOptions>): this {
-    return new Keyword(this.kind, this.parseFn, { ...this.opts, ...patch }) as this;
+    return new Keyword(this.kind, this.parseFn, { ...this.opts, ...patch }, this.schema) as this;
   }
 
   /** vigil honours this keyword. */
@@ -52,7 +54,7 @@ export class Keyword<T, Many extends boolean = false> {
 
   /** Repeated occurrences accumulate into an array (otherwise the last one wins). */
   many(): Keyword<T, true> {
-    return new Keyword<T, true>(this.kind, this.parseFn, { ...this.opts, many: true });
+    return new Keyword<T, true>(this.kind, this.parseFn, { ...this.opts, many: true }, this.schema);
   }
 
   doc(text: string): this {

@@ -17,6 +17,8 @@ export interface ExtensionResolver {
   resolve(where: ExtensionPoint, keyword: string): BlockSchemaLike | undefined;
   /** Every plugin keyword usable in `where` (for did-you-mean). */
   keywords(where: ExtensionPoint): readonly string[];
+  /** A plugin claims the keyword but could not be loaded (already reported where it is used). */
+  isBroken(where: ExtensionPoint, keyword: string): boolean;
 }
 
 export type ExtensionPoint = 'checker' | 'notifier';

@@ -1,0 +1,25 @@
+import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdown, PluginRegistry, rootFields, statusCounts, type KeywordRow, type schema } from '@vigil/core';
+
+/**
+ * The reference of every keyword vigil knows, with its status: Keepalived's own keywords, the
+ * keywords every checker shares, and those of each installed checker and notifier plugin.
+ */
+export async function keywordReference(pluginDirs: readonly string[] = []): Promise<{ rows: KeywordRow[]; markdown: string }> {
+  const registry = new PluginRegistry(discoverPlugins(pluginDirs), { checkerCommonFields });
+  const claims = registry.allClaims().sort((a, b) => a.kind.localeCompare(b.kind) || a.keyword.localeCompare(b.keyword));
+  await registry.loadFor(claims.map((c) => c.keyword));
+  const rows = keywordRows(rootFields as unknown as schema.Fields, '(top level)');
+  rows.push(...keywordRows(checkerCommonFields, 'every checker block (common)'));
+  for (const c of claims) {
+    const def = registry.definition(c.kind as 'checker', c.keyword);
+    if (def) rows.push(...keywordRows(def.schema, `${c.kind === 'checker' ? 'real_server > ' : 'notifier '}${c.keyword} (${c.plugin.name})`));
+  }
+  const counts = statusCounts(rows);
+  const header = `${rows.length} keywords: ${counts.active} active, ${counts.parsed} parsed but not yet active, ${counts.unsupported} unsupported.\n`;
+  return { rows, markdown: header + keywordTablesMarkdown(rows) };
+}
+
+export async function keywordsCommand(opts: { pluginDir?: string[]; json?: boolean }): Promise<void> {
+  const { rows, markdown } = await keywordReference(opts.pluginDir ?? []);
+  process.stdout.write(opts.json ? JSON.stringify(rows, null, 2) + '\n' : markdown);
+}

@@ -1,0 +1,2 @@
+// Never imported: the trailing comma in package.json makes the package unreadable.
+export default undefined;
