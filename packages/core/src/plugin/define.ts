@@ -1,4 +1,4 @@
-import type { BlockValue, Fields } from '../config/schema/block.js';
+import type { FieldValues, Fields } from '../config/schema/block.js';
 import type { EventBus } from '../kernel/event-bus.js';
 import type { Clock } from '../kernel/clock.js';
 import type { VigilEvent, VigilEventType } from '../kernel/events.js';
@@ -60,7 +60,7 @@ export interface CheckerDefinition<F extends Fields = Fields> {
    * Makes the checker of one real server from its validated block (the plugin's keywords, typed
    * by its schema, and the common ones such as connect_timeout).
    */
-  create(config: BlockValue<F> & Record<string, unknown>, services: PluginServices): Checker;
+  create(config: FieldValues<F> & Record<string, unknown>, services: PluginServices): Checker;
 }
 
 /** A running notifier. `handle` must not block: queue network work and return. */
@@ -78,7 +78,7 @@ export interface NotifierDefinition<F extends Fields = Fields> {
   readonly description?: string;
   /** The event types it wants; all when omitted. */
   readonly events?: readonly VigilEventType[];
-  create(config: BlockValue<F> & Record<string, unknown>, services: PluginServices): Notifier;
+  create(config: FieldValues<F> & Record<string, unknown>, services: PluginServices): Notifier;
 }
 
 export type PluginDefinition = CheckerDefinition | NotifierDefinition;

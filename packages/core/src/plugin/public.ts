@@ -17,7 +17,7 @@ export {
 } from './define.js';
 export { k, type ScriptSpec } from '../config/schema/builders.js';
 export type { ArgReader } from '../config/schema/args.js';
-export type { BlockValue, Fields, ListItem } from '../config/schema/block.js';
+export type { BlockValue, FieldValues, Fields, ListItem } from '../config/schema/block.js';
 export type { ValueOf, Keyword } from '../config/schema/keyword.js';
 export type { IpAddress, IpPrefix } from '../config/schema/ip.js';
 export type { SourceLoc } from '../config/location.js';

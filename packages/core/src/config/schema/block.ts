@@ -17,7 +17,10 @@ export interface ExtensionBlock {
 /** Where each keyword of a block was written (the last occurrence for repeated scalars). */
 export type KeywordLocs<F> = { readonly [K in keyof F]?: SourceLoc };
 
-export type BlockValue<F extends Fields, H = unknown> = { -readonly [K in keyof F]?: ValueOf<F[K]> } & H & {
+/** The values of a block's keywords, as a plugin receives them. */
+export type FieldValues<F extends Fields> = { -readonly [K in keyof F]?: ValueOf<F[K]> };
+
+export type BlockValue<F extends Fields, H = unknown> = FieldValues<F> & H & {
   readonly $loc: SourceLoc;
   readonly $locs: KeywordLocs<F>;
 };
