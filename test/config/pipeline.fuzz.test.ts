@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkerCommonFields, discoverPlugins, loadConfig, PluginRegistry, type HostInfo } from '@vigil/core';
+import { discoverPlugins, loadConfig, PluginRegistry, type HostInfo } from '@vigil/core';
 import { CORPUS_DIR } from '../lib/paths.js';
 
 const SEED = Number(process.env.VIGIL_FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -36,7 +36,7 @@ describe('pipeline fuzz', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-fuzz-'));
     writeFileSync(join(dir, 'a.inc'), 'vrrp_script s {\n script /bin/true\n}\n');
-    registry = new PluginRegistry(discoverPlugins(), { checkerCommonFields });
+    registry = new PluginRegistry(discoverPlugins());
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -17,7 +17,7 @@ export type { ConfigDocument, ConfigNode, Token } from './config/ast.js';
 export { validateDocument, type ValidateOptions, type ValidateResult } from './config/validate.js';
 export { currentHost, type HostInfo } from './config/host.js';
 export { rootSchema, rootFields, type VigilConfig, type NotifierBlock } from './config/keywords/root.js';
-export { checkerCommonFields } from './config/keywords/checker-common.js';
+export { checkerCommonFields, checkerSchedulingFields, checkerConnectionFields, type CheckerCommonConfig } from './config/keywords/checker-common.js';
 export * as schema from './config/schema/index.js';
 export { loadConfig, loadConfigOrThrow, findConfigFile, formatOf, ConfigError, DEFAULT_CONFIG_FILES, type LoadedConfig, type LoadConfigOptions, type ConfigFormat } from './config/load.js';
 export { documentToStructured, structuredFromYaml, structuredToDocument } from './config/structured.js';

@@ -5,7 +5,7 @@ import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdow
  * keywords every checker shares, and those of each installed checker and notifier plugin.
  */
 export async function keywordReference(pluginDirs: readonly string[] = []): Promise<{ rows: KeywordRow[]; markdown: string }> {
-  const registry = new PluginRegistry(discoverPlugins(pluginDirs), { checkerCommonFields });
+  const registry = new PluginRegistry(discoverPlugins(pluginDirs));
   const claims = registry.allClaims().sort((a, b) => a.kind.localeCompare(b.kind) || a.keyword.localeCompare(b.keyword));
   await registry.loadFor(claims.map((c) => c.keyword));
   const rows = keywordRows(rootFields as unknown as schema.Fields, '(top level)');

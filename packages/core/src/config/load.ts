@@ -3,7 +3,6 @@ import { extname } from 'node:path';
 import { cosmiconfig } from 'cosmiconfig';
 import type { ConfigDocument } from './ast.js';
 import { Diagnostics, formatDiagnostic } from './diagnostics.js';
-import { checkerCommonFields } from './keywords/checker-common.js';
 import type { VigilConfig } from './keywords/root.js';
 import { readConfigFile, type ReadOptions } from './reader/index.js';
 import { structuredFromValue, structuredFromYaml, structuredToDocument, type SValue } from './structured.js';
@@ -86,7 +85,7 @@ export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Pr
     const { config, registry } = await validateDocument(document, diagnostics, opts);
     return { file, format, document, config, diagnostics, registry };
   }
-  const registry = opts.registry ?? new PluginRegistry(discoverPlugins(opts.pluginDirs ?? []), { checkerCommonFields });
+  const registry = opts.registry ?? new PluginRegistry(discoverPlugins(opts.pluginDirs ?? []));
   let tree: SValue | undefined;
   try {
     tree = await readStructured(file, diagnostics);

@@ -3,7 +3,6 @@ import type { ConfigDocument, ConfigNode } from './ast.js';
 import { ValidationContext } from './context.js';
 import type { Diagnostics } from './diagnostics.js';
 import { currentHost, type HostInfo } from './host.js';
-import { checkerCommonFields } from './keywords/checker-common.js';
 import { rootSchema, type VigilConfig } from './keywords/root.js';
 import type { SourceLoc } from './location.js';
 import { runSemanticChecks } from './semantic/index.js';
@@ -51,7 +50,7 @@ function pluginDirsOf(doc: ConfigDocument): string[] {
  */
 export async function validateDocument(doc: ConfigDocument, diags: Diagnostics, opts: ValidateOptions = {}): Promise<ValidateResult> {
   const registry =
-    opts.registry ?? new PluginRegistry(discoverPlugins([...pluginDirsOf(doc), ...(opts.pluginDirs ?? [])]), { checkerCommonFields });
+    opts.registry ?? new PluginRegistry(discoverPlugins([...pluginDirsOf(doc), ...(opts.pluginDirs ?? [])]));
 
   const used = new Map<string, SourceLoc>();
   for (const n of walk(doc.nodes)) {

@@ -57,6 +57,11 @@ export interface CheckerDefinition<F extends Fields = Fields> {
   /** One-line description for `vigil plugins`. */
   readonly description?: string;
   /**
+   * The checker opens no connection of its own (MISC_CHECK runs a script): its block takes
+   * only the scheduling keywords (delay_loop, retry, ...), not connect_ip, connect_timeout, ...
+   */
+  readonly connectionless?: boolean;
+  /**
    * Makes the checker of one real server from its validated block (the plugin's keywords, typed
    * by its schema, and the common ones such as connect_timeout).
    */

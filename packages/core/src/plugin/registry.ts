@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { checkerCommonFields, checkerSchedulingFields } from '../config/keywords/checker-common.js';
 import { BlockSchema, type Fields } from '../config/schema/block.js';
 import type { BlockSchemaLike, ExtensionPoint, ExtensionResolver } from '../config/schema/types.js';
 import { isPluginDefinition, type CheckerDefinition, type NotifierDefinition, type PluginDefinition } from './define.js';
@@ -13,6 +14,8 @@ type Kind = PluginDefinition['kind'];
 export interface RegistryOptions {
   /** Keywords every checker block accepts (connect_timeout, retry, ...), added to each plugin's schema. */
   readonly checkerCommonFields?: Fields;
+  /** The scheduling subset (delay_loop, retry, ...), for checkers that open no connection. */
+  readonly checkerSchedulingFields?: Fields;
 }
 
 /** Which package claims a keyword, as read from package.json. */
@@ -43,7 +46,7 @@ export class PluginRegistry implements ExtensionResolver {
 
   constructor(
     readonly discovery: DiscoveryResult,
-    private readonly options: RegistryOptions = {},
+    private readonly options: RegistryOptions = { checkerCommonFields, checkerSchedulingFields },
   ) {
     this.problems = [...discovery.problems];
     const ordered = [...discovery.plugins].sort((a, b) => Number(isBuiltin(b)) - Number(isBuiltin(a)));
@@ -126,7 +129,8 @@ export class PluginRegistry implements ExtensionResolver {
     const key = `${kind}:${keyword}`;
     let schema = this.schemas.get(key);
     if (!schema) {
-      const common = kind === 'checker' ? this.options.checkerCommonFields ?? {} : {};
+      const common =
+        def.kind !== 'checker' ? {} : def.connectionless ? this.options.checkerSchedulingFields ?? {} : this.options.checkerCommonFields ?? {};
       schema = new BlockSchema<Fields>({ ...common, ...def.schema });
       this.schemas.set(key, schema);
     }

@@ -1,6 +1,7 @@
 import type { Diagnostics } from '../diagnostics.js';
 import type { HostInfo } from '../host.js';
 import type { VigilConfig } from '../keywords/root.js';
+import { checkLvs } from './lvs.js';
 
 /** Everything a whole-config check may look at. */
 export interface SemanticContext {
@@ -12,6 +13,7 @@ export type SemanticCheck = (config: VigilConfig, ctx: SemanticContext) => void;
 
 /** Checks across blocks, as Keepalived's completion step does them (references, duplicates, interfaces). */
 export const semanticChecks: SemanticCheck[] = [];
+semanticChecks.push(checkLvs);
 
 export function runSemanticChecks(config: VigilConfig, ctx: SemanticContext): void {
   for (const check of semanticChecks) check(config, ctx);
