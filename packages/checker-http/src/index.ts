@@ -1,0 +1,43 @@
+/**
+ * HTTP_GET and SSL_GET for vigil, as Keepalived has them: the real server is healthy when every
+ * configured url answers with an accepted status code (default 200-299) and, where given, the
+ * body's MD5 digest and a regex. SSL_GET is the same over TLS (no certificate verification,
+ * like Keepalived without an SSL block; SNI with enable_sni).
+ *
+ *   real_server 192.0.2.10 80 {
+ *       HTTP_GET {
+ *           url {
+ *               path /health
+ *               status_code 200-299
+ *               digest 9b3a0c85a887a256d6939da88aabd8cd
+ *           }
+ *           http_protocol 1.1
+ *           virtualhost www.example.com
+ *           connect_timeout 3
+ *       }
+ *   }
+ */
+import { defineChecker, type Fields } from '@vigil/core/plugin';
+import { HttpChecker } from './check.js';
+import { httpSchema, type HttpConfig } from './schema.js';
+
+// The explicit <Fields> keeps the emitted index.d.ts free of core's internal types.
+const httpGet = defineChecker<Fields>({
+  keyword: 'HTTP_GET',
+  description: 'healthy when every url answers with an accepted status, and the digest and regex where given',
+  schema: httpSchema,
+  create(config, services) {
+    return new HttpChecker('HTTP_GET', false, config as HttpConfig, services);
+  },
+});
+
+const sslGet = defineChecker<Fields>({
+  keyword: 'SSL_GET',
+  description: 'HTTP_GET over TLS (no certificate verification; SNI with enable_sni)',
+  schema: httpSchema,
+  create(config, services) {
+    return new HttpChecker('SSL_GET', true, config as HttpConfig, services);
+  },
+});
+
+export default [httpGet, sslGet];

@@ -1,0 +1,36 @@
+import { Diagnostics, discoverPlugins, formatDiagnostic, PluginRegistry, readConfigFile, readConfigText, validateDocument, type Diagnostic } from '@vigil/core';
+
+/** The plugins installed in the workspace, found the way `vigil` finds them. */
+export const registry = new PluginRegistry(discoverPlugins());
+
+export interface Checked {
+  readonly errors: Diagnostic[];
+  readonly warnings: Diagnostic[];
+  /** The checker blocks of the first real server: type and config as the plugin validated them. */
+  readonly checkers: { type: string; config: Record<string, unknown> }[];
+  /** Every diagnostic, formatted, for assertion messages. */
+  readonly report: string;
+}
+
+type Loose = { virtual_server?: { real_server?: { $extensions?: { type: string; config: Record<string, unknown> }[] }[] }[] };
+
+async function validated(diags: Diagnostics, doc: ReturnType<typeof readConfigText>): Promise<Checked> {
+  const { config } = await validateDocument(doc, diags, { registry });
+  const checkers = (config as Loose | undefined)?.virtual_server?.[0]?.real_server?.[0]?.$extensions ?? [];
+  return { errors: diags.errors, warnings: diags.warnings, checkers, report: diags.sorted().map(formatDiagnostic).join('\n') };
+}
+
+/** Validates a checker block inside a virtual_server / real_server of a minimal file. */
+export async function checkBlock(block: string): Promise<Checked> {
+  const text = ['virtual_server 192.0.2.1 80 {', '    lvs_sched rr', '    protocol TCP', '    real_server 192.0.2.2 80 {', '        weight 1', block, '    }', '}', ''].join('\n');
+  const diags = new Diagnostics();
+  return validated(diags, readConfigText(text, 'test.conf', diags));
+}
+
+export async function checkFile(file: string): Promise<Checked> {
+  const diags = new Diagnostics();
+  return validated(diags, readConfigFile(file, diags));
+}
+
+/** Line 6 of checkBlock's file is the checker's first line. */
+export const FIRST_LINE = 6;
