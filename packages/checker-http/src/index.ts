@@ -26,6 +26,7 @@ const httpGet = defineChecker<Fields>({
   keyword: 'HTTP_GET',
   description: 'healthy when every url answers with an accepted status, and the digest and regex where given',
   schema: httpSchema,
+  required: ['url'],
   create(config, services) {
     return new HttpChecker('HTTP_GET', false, config as HttpConfig, services);
   },
@@ -35,6 +36,7 @@ const sslGet = defineChecker<Fields>({
   keyword: 'SSL_GET',
   description: 'HTTP_GET over TLS (no certificate verification; SNI with enable_sni)',
   schema: httpSchema,
+  required: ['url'],
   create(config, services) {
     return new HttpChecker('SSL_GET', true, config as HttpConfig, services);
   },

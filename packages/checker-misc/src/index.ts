@@ -22,6 +22,7 @@ export default defineChecker<Fields>({
   description: 'healthy when a program exits 0; with misc_dynamic its status sets the weight',
   // As in Keepalived: the block takes the scheduling keywords, not connect_ip, connect_timeout, ...
   connectionless: true,
+  required: ['misc_path'],
   schema: miscSchema,
   create(config, services) {
     return new MiscChecker(config as MiscConfig, services);

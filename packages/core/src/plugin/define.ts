@@ -61,6 +61,8 @@ export interface CheckerDefinition<F extends Fields = Fields> {
    * only the scheduling keywords (delay_loop, retry, ...), not connect_ip, connect_timeout, ...
    */
   readonly connectionless?: boolean;
+  /** Keywords the block must contain (`misc_path` for MISC_CHECK): an error at the block otherwise. */
+  readonly required?: readonly (keyof F & string)[];
   /**
    * Makes the checker of one real server from its validated block (the plugin's keywords, typed
    * by its schema, and the common ones such as connect_timeout).

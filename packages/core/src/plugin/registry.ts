@@ -131,7 +131,7 @@ export class PluginRegistry implements ExtensionResolver {
     if (!schema) {
       const common =
         def.kind !== 'checker' ? {} : def.connectionless ? this.options.checkerSchedulingFields ?? {} : this.options.checkerCommonFields ?? {};
-      schema = new BlockSchema<Fields>({ ...common, ...def.schema });
+      schema = new BlockSchema<Fields>({ ...common, ...def.schema }, def.kind === 'checker' && def.required ? { required: def.required } : {});
       this.schemas.set(key, schema);
     }
     return schema;
