@@ -14,10 +14,14 @@ import { CORPUS_DIR } from '../lib/paths.js';
 const host: HostInfo = { interfaceExists: (n) => ['eth0', 'eth1', 'eth2', 'lo'].includes(n) };
 
 /** The model without source locations, which differ between the two forms by design. */
+function isLoc(v: unknown): boolean {
+  return !!v && typeof v === 'object' && 'file' in v && 'line' in v && 'col' in v && Object.keys(v).length === 3;
+}
+
 function strip(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(strip);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$loc' && k !== '$locs' && k !== 'loc').map(([k, x]) => [k, strip(x)]));
+    return Object.fromEntries(Object.entries(v).filter(([k, x]) => k !== '$locs' && !isLoc(x)).map(([k, x]) => [k, strip(x)]));
   }
   return v;
 }

@@ -439,10 +439,10 @@ describe('vigil plugins: add, list, check, broken neighbours, remove', () => {
       for (const n of ['vigil-checker-throws', 'vigil-checker-notdef', 'vigil-checker-dns-copy']) assert.match(r.stdout, new RegExp(`^${n}@`, 'm'));
     });
 
-    it('vigil plugins --json carries the same problems', () => {
+    it('vigil plugins --json carries the same problems, the duplicate keyword claim included', () => {
       const l = listJson(brokenDir);
       assert.ok(l.plugins.some((p) => p.name === 'vigil-checker-dns'));
-      assert.deepEqual(l.problems.map((p) => p.package.split('/').pop()).sort(), ['vigil-checker-badjson', 'vigil-checker-oldapi']);
+      assert.deepEqual(l.problems.map((p) => p.package.split('/').pop()).sort(), ['vigil-checker-badjson', 'vigil-checker-dns-copy', 'vigil-checker-oldapi']);
     });
 
     it('vigil check validates DNS_CHECK, warning about each broken package by name; unused ones are not loaded', () => {

@@ -107,6 +107,10 @@ export function structuredToDocument(root: SValue, file: string, diags: Diagnost
 
   const occurrence = (keyword: string, keyLoc: SourceLoc, v: SValue, spec: AnyKeyword | undefined, extension: 'checker' | 'notifier' | undefined): ConfigNode[] => {
     const schema = headerSchema(spec);
+    if (spec?.kind === 'list' && v.kind === 'map') {
+      // A named value block (virtual_server_group NAME { ... }): the name is the key.
+      return v.entries.flatMap((e) => occurrence(keyword, keyLoc, e.value, spec, extension).map((n) => ({ ...n, args: tokens(e.key, e.keyLoc), rawArgs: e.key, rawArgsLoc: e.keyLoc })));
+    }
     if (spec?.kind === 'list') {
       if (v.kind !== 'seq') {
         diags.error(v.loc, 'bad-shape', `'${keyword}' takes a list of items`);
@@ -189,7 +193,8 @@ export function documentToStructured(doc: ConfigDocument, extensions: ExtensionR
       const schema = headerSchema(spec);
       if (spec?.kind === 'list') {
         const items = (n.children ?? []).map((c) => `${c.keyword} ${c.rawArgs}`.trim());
-        obj[n.keyword] = [...((obj[n.keyword] as string[] | undefined) ?? []), ...items];
+        if (n.rawArgs) add(obj, n.keyword, { [n.rawArgs]: items }, true);
+        else obj[n.keyword] = [...((obj[n.keyword] as string[] | undefined) ?? []), ...items];
       } else if (n.keyword === 'notifier' && n.children) {
         const name = n.args[0]?.text ?? '';
         const pf = (extensions.resolve('notifier', name) as unknown as { fields?: Fields } | undefined)?.fields;
