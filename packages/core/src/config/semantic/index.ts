@@ -2,6 +2,7 @@ import type { Diagnostics } from '../diagnostics.js';
 import type { HostInfo } from '../host.js';
 import type { VigilConfig } from '../keywords/root.js';
 import { checkLvs } from './lvs.js';
+import { checkVrrp } from './vrrp.js';
 
 /** Everything a whole-config check may look at. */
 export interface SemanticContext {
@@ -14,6 +15,7 @@ export type SemanticCheck = (config: VigilConfig, ctx: SemanticContext) => void;
 /** Checks across blocks, as Keepalived's completion step does them (references, duplicates, interfaces). */
 export const semanticChecks: SemanticCheck[] = [];
 semanticChecks.push(checkLvs);
+semanticChecks.push(checkVrrp);
 
 export function runSemanticChecks(config: VigilConfig, ctx: SemanticContext): void {
   for (const check of semanticChecks) check(config, ctx);
