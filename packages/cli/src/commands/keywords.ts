@@ -1,4 +1,4 @@
-import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdown, PluginRegistry, rootFields, statusCounts, type KeywordRow, type schema } from '@vigil/core';
+import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdown, PluginRegistry, rootFields, schema, statusCounts, type KeywordRow } from '@vigil/core';
 
 /**
  * The reference of every keyword vigil knows, with its status: Keepalived's own keywords, the
@@ -10,9 +10,17 @@ export async function keywordReference(pluginDirs: readonly string[] = []): Prom
   await registry.loadFor(claims.map((c) => c.keyword));
   const rows = keywordRows(rootFields as unknown as schema.Fields, '(top level)');
   rows.push(...keywordRows(checkerCommonFields, 'every checker block (common)'));
-  for (const c of claims) {
+  const defs = claims.flatMap((c) => {
     const def = registry.definition(c.kind as 'checker', c.keyword);
-    if (def) rows.push(...keywordRows(def.schema, `${c.kind === 'checker' ? 'real_server > ' : 'notifier '}${c.keyword} (${c.plugin.name})`));
+    return def ? [{ claim: c, def }] : [];
+  });
+  // First the plugin blocks themselves (whose status is the kernel's), then each one's keywords.
+  for (const { claim, def } of defs) {
+    const where = claim.kind === 'checker' ? 'real_server: checker blocks (plugins)' : 'notifier blocks (plugins)';
+    rows.push({ block: where, keyword: claim.keyword, synopsis: '{ ... }', status: schema.EXTENSION_BLOCK_STATUS[claim.kind], doc: `${def.description ?? ''} (${claim.plugin.name})`.trim() });
+  }
+  for (const { claim, def } of defs) {
+    rows.push(...keywordRows(def.schema, `${claim.kind === 'checker' ? 'real_server > ' : 'notifier '}${claim.keyword} (${claim.plugin.name})`));
   }
   const counts = statusCounts(rows);
   const header = `${rows.length} keywords: ${counts.active} active, ${counts.parsed} parsed but not yet active, ${counts.unsupported} unsupported.\n`;

@@ -3,9 +3,15 @@ import type { ConfigNode, Token } from '../ast.js';
 import type { SourceLoc } from '../location.js';
 import { ArgError, ArgReader } from './args.js';
 import { defaultOptions, Keyword, type AnyKeyword, type ValueOf } from './keyword.js';
-import type { BlockSchemaLike, ExtensionPoint, ParseContext } from './types.js';
+import type { BlockSchemaLike, ExtensionPoint, KeywordStatus, ParseContext } from './types.js';
 
 export type Fields = Record<string, AnyKeyword>;
+
+/**
+ * How far the kernel honours plugin blocks at each extension point: checker blocks are read and
+ * validated, but the scheduler that runs them is not built yet.
+ */
+export const EXTENSION_BLOCK_STATUS: Record<ExtensionPoint, KeywordStatus> = { checker: 'parsed', notifier: 'active' };
 
 /** A checker (or other plugin) block found inside a block, with its plugin-validated config. */
 export interface ExtensionBlock {
@@ -96,9 +102,9 @@ export class BlockSchema<F extends Fields, H = unknown> implements BlockSchemaLi
           ctx.diags.error(child.loc, 'missing-brace', `missing '{' after '${child.keyword}'`);
           continue;
         }
-        // Checks are not scheduled yet: say so once per checker keyword, not for each keyword inside.
-        ctx.noteStatus(child.keyword, 'parsed', child.loc, ctx.path);
-        const config = plugin.parseBlock(child, ctx.child(`${ctx.path}.${child.keyword}`, true), child.keyword);
+        // Whether plugin blocks run is the kernel's matter (the checker scheduler), not the plugin's.
+        ctx.noteStatus(child.keyword, EXTENSION_BLOCK_STATUS[ext], child.loc, ctx.path);
+        const config = plugin.parseBlock(child, ctx.child(`${ctx.path}.${child.keyword}`, EXTENSION_BLOCK_STATUS[ext] !== 'active'), child.keyword);
         if (config) extensions.push({ type: child.keyword, loc: child.loc, config });
         continue;
       }
