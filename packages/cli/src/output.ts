@@ -1,4 +1,4 @@
-import { formatDiagnostic, type Diagnostics } from '@vigil/core';
+import { formatDiagnostic, type Diagnostics } from '@vigil/core/config';
 
 /** Prints diagnostics in file order, as `FILE:LINE:COL: error: MESSAGE`. */
 export function printDiagnostics(diags: Diagnostics, opts: { warnings?: boolean } = {}): void {

@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { LOG_LEVELS } from '@vigil/core';
-import { checkCommand } from './commands/check.js';
-import { convertCommand } from './commands/convert.js';
-import { demoCommand } from './commands/demo.js';
-import { keywordsCommand } from './commands/keywords.js';
-import { pluginsAddCommand, pluginsListCommand, pluginsRemoveCommand } from './commands/plugins.js';
-import { runCommand } from './commands/run.js';
+import { LOG_LEVELS } from '@vigil/core/log-levels';
 import { defaultPluginDir } from './plugin-dir.js';
+
+// Each command's module is imported when it runs, so that `vigil check` does not load the daemon.
+type Action = (...args: never[]) => unknown;
+function lazy(load: () => Promise<Record<string, unknown>>, name: string): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    await ((await load())[name] as Action)(...(args as never[]));
+  };
+}
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,9 +31,9 @@ export function buildProgram(): Command {
     .addOption(fileOption())
     .addOption(idOption())
     .addOption(pluginDirOption())
-    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS as string[]).default('info'))
+    .addOption(new Option('--log-level <level>', 'log level').choices([...LOG_LEVELS]).default('info'))
     .option('--strict', 'treat keywords vigil does not support as errors')
-    .action(runCommand);
+    .action(lazy(() => import('./commands/run.js'), 'runCommand'));
 
   program
     .command('check')
@@ -41,24 +43,24 @@ export function buildProgram(): Command {
     .addOption(pluginDirOption())
     .option('--strict', 'treat keywords vigil does not support as errors')
     .option('-q, --quiet', 'print errors only, no warnings or summary')
-    .action(checkCommand);
+    .action(lazy(() => import('./commands/check.js'), 'checkCommand'));
 
   const plugins = program
     .command('plugins')
     .description('list the checker and notifier plugins found (package, version, keywords, where)')
     .addOption(pluginDirOption())
     .option('--json', 'machine-readable output')
-    .action(pluginsListCommand);
+    .action(lazy(() => import('./commands/plugins.js'), 'pluginsListCommand'));
   plugins
     .command('add <spec>')
     .description('install a plugin package (an npm name, tarball or folder) into the plugin directory')
     .option('--plugin-dir <dir>', 'plugin directory', defaultPluginDir())
-    .action(pluginsAddCommand);
+    .action(lazy(() => import('./commands/plugins.js'), 'pluginsAddCommand'));
   plugins
     .command('remove <name>')
     .description('uninstall a plugin package from the plugin directory')
     .option('--plugin-dir <dir>', 'plugin directory', defaultPluginDir())
-    .action(pluginsRemoveCommand);
+    .action(lazy(() => import('./commands/plugins.js'), 'pluginsRemoveCommand'));
 
   const config = program.command('config').description('work with configuration files');
   config
@@ -68,19 +70,19 @@ export function buildProgram(): Command {
     .addOption(idOption())
     .addOption(pluginDirOption())
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .action(convertCommand);
+    .action(lazy(() => import('./commands/convert.js'), 'convertCommand'));
 
   config
     .command('keywords')
     .description('every keyword vigil knows, with its status (active, parsed but not yet active, unsupported), as Markdown')
     .addOption(pluginDirOption())
     .option('--json', 'machine-readable output')
-    .action(keywordsCommand);
+    .action(lazy(() => import('./commands/keywords.js'), 'keywordsCommand'));
 
   program
     .command('demo')
     .description('the demo lab (needs root)')
-    .action(demoCommand);
+    .action(lazy(() => import('./commands/demo.js'), 'demoCommand'));
 
   return program;
 }

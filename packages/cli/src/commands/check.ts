@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '@vigil/core';
+import { loadConfig } from '@vigil/core/config';
 import { EXIT, plural, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
 

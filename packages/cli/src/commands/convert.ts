@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { documentToStructured, loadConfig } from '@vigil/core';
+import { documentToStructured, loadConfig } from '@vigil/core/config';
 import { EXIT, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
 

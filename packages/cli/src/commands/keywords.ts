@@ -1,4 +1,4 @@
-import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdown, PluginRegistry, rootFields, schema, statusCounts, type KeywordRow } from '@vigil/core';
+import { checkerCommonFields, discoverPlugins, keywordRows, keywordTablesMarkdown, PluginRegistry, rootFields, schema, statusCounts, type KeywordRow } from '@vigil/core/config';
 
 /**
  * The reference of every keyword vigil knows, with its status: Keepalived's own keywords, the

@@ -1,4 +1,4 @@
-import { findConfigFile, type LoadConfigOptions } from '@vigil/core';
+import { findConfigFile, type LoadConfigOptions } from '@vigil/core/config';
 import { EXIT } from '../output.js';
 
 export interface ConfigCliOptions {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { discoverPlugins, pluginDirNodeModules, PluginRegistry, type PluginManifest } from '@vigil/core';
+import { discoverPlugins, pluginDirNodeModules, PluginRegistry, type PluginManifest } from '@vigil/core/config';
 import { EXIT } from '../output.js';
 
 interface ListOptions {

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
 import type { ConfigDocument } from './ast.js';
 import { Diagnostics, formatDiagnostic } from './diagnostics.js';
 import type { VigilConfig } from './keywords/root.js';
 import { readConfigFile, type ReadOptions } from './reader/index.js';
-import { structuredFromValue, structuredFromYaml, structuredToDocument, type SValue } from './structured.js';
+import type { SValue } from './structured.js';
 import { validateDocument, type ValidateOptions } from './validate.js';
 import { discoverPlugins } from '../plugin/discovery.js';
 import { PluginRegistry } from '../plugin/registry.js';
@@ -29,6 +28,12 @@ export interface LoadedConfig {
   readonly registry: PluginRegistry;
 }
 
+// cosmiconfig and the YAML parser are loaded only when a structured file or a search needs them.
+async function explorer() {
+  const { cosmiconfig } = await import('cosmiconfig');
+  return cosmiconfig(MODULE_NAME);
+}
+
 /** A configuration with errors: carries every diagnostic. */
 export class ConfigError extends Error {
   constructor(readonly diagnostics: Diagnostics) {
@@ -45,7 +50,7 @@ export class ConfigError extends Error {
 export async function findConfigFile(given: string | undefined, cwd = process.cwd()): Promise<string | undefined> {
   if (given) return given; // kept as written: diagnostics show the path the operator typed
   for (const f of DEFAULT_CONFIG_FILES) if (existsSync(f)) return f;
-  const found = await cosmiconfig(MODULE_NAME).search(cwd);
+  const found = await (await explorer()).search(cwd);
   return found?.filepath;
 }
 
@@ -55,16 +60,17 @@ export function formatOf(file: string): ConfigFormat {
 }
 
 async function readStructured(file: string, diags: Diagnostics): Promise<SValue | undefined> {
+  const { structuredFromValue, structuredFromYaml } = await import('./structured.js');
   const ext = extname(file);
   if (file.endsWith('package.json')) {
-    const loaded = await cosmiconfig(MODULE_NAME).load(file);
+    const loaded = await (await explorer()).load(file);
     return loaded ? structuredFromValue(loaded.config, file) : undefined;
   }
   if (ext === '.json' || ext === '.yaml' || ext === '.yml' || ext === '') {
     // Parsed here rather than by cosmiconfig so that every value keeps its line and column.
     return structuredFromYaml(readFileSync(file, 'utf8'), file, diags);
   }
-  const loaded = await cosmiconfig(MODULE_NAME).load(file);
+  const loaded = await (await explorer()).load(file);
   return loaded ? structuredFromValue(loaded.config, file) : undefined;
 }
 
@@ -97,6 +103,7 @@ export async function loadConfig(file: string, opts: LoadConfigOptions = {}): Pr
     return { file, format, document, config: undefined, diagnostics, registry };
   }
   await registry.loadFor(keysOf(tree));
+  const { structuredToDocument } = await import('./structured.js');
   const document = structuredToDocument(tree, file, diagnostics, registry);
   const { config } = await validateDocument(document, diagnostics, { ...opts, registry });
   return { file, format, document, config, diagnostics, registry };

@@ -4,7 +4,7 @@ import pretty from 'pino-pretty';
 export type Logger = PinoLogger;
 export type LogLevel = LevelWithSilent;
 
-export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export { LOG_LEVELS } from './log-levels.js';
 
 export interface LoggerOptions {
   level?: LogLevel;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import semver from 'semver';
+import satisfies from 'semver/functions/satisfies.js';
+import validRange from 'semver/ranges/valid.js';
 import { PLUGIN_API_VERSION } from './define.js';
 import type { PluginProblem } from './errors.js';
 
@@ -53,8 +54,8 @@ export function readManifest(dir: string): ManifestResult {
   if (!stringArray(notifiers)) return fail('"vigil.notifiers" must be an array of keywords');
   if (checkers.length + notifiers.length === 0) return fail('declares no checkers and no notifiers in "vigil"');
   const apiVersion = typeof v.apiVersion === 'string' ? v.apiVersion : '';
-  if (!semver.validRange(apiVersion)) return fail(`"vigil.apiVersion" must be a semver range such as "^1.0.0", not ${JSON.stringify(v.apiVersion)}`);
-  if (!semver.satisfies(PLUGIN_API_VERSION, apiVersion)) {
+  if (!validRange(apiVersion)) return fail(`"vigil.apiVersion" must be a semver range such as "^1.0.0", not ${JSON.stringify(v.apiVersion)}`);
+  if (!satisfies(PLUGIN_API_VERSION, apiVersion)) {
     return fail(`was written for plugin API ${apiVersion}; this vigil provides ${PLUGIN_API_VERSION}`);
   }
   return {
