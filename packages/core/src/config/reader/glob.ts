@@ -156,7 +156,7 @@ function globInDir(name: string, dir: string, state: GlobState): GlobMatch[] {
   const matcher = nameMatcher(name);
   const found: GlobMatch[] = [];
   for (const entry of entries) {
-    if (!matcher.test(entry.name)) continue;
+    if (!matcher(entry.name)) continue;
     const full = dir + entry.name;
     const stat = lstatOrNull(onDisk(full));
     found.push({ path: full, isDirectory: stat !== null && isDirectoryFollowingLinks(onDisk(full), stat) });
@@ -198,53 +198,90 @@ function unescape(pattern: string): string {
   return pattern.replace(/\\(.)/g, '$1');
 }
 
-/** fnmatch(FNM_PERIOD) for one path component, as a regular expression. */
-function nameMatcher(pattern: string): RegExp {
-  let source = pattern.startsWith('.') ? '' : '(?!\\.)';
+/** One element of a name pattern: `*`, or something that matches one character. */
+type NamePart = { readonly star: true } | { readonly star: false; matches(c: string): boolean };
+
+/**
+ * fnmatch(FNM_PERIOD) for one path component. Matched without regular expressions, whose
+ * backtracking would make `*a*a*a*...b` take exponential time.
+ */
+function nameMatcher(pattern: string): (name: string) => boolean {
+  const parts = nameParts(pattern);
+  const explicitDot = pattern.startsWith('.') || pattern.startsWith('\\.');
+  return (name) => (explicitDot || !name.startsWith('.')) && matchParts(parts, name);
+}
+
+function nameParts(pattern: string): NamePart[] {
+  const parts: NamePart[] = [];
+  const literal = (c: string): NamePart => ({ star: false, matches: (x) => x === c });
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
     if (c === '\\' && i + 1 < pattern.length) {
-      source += escapeRegExp(pattern[++i] as string);
+      parts.push(literal(pattern[++i] as string));
     } else if (c === '*') {
-      source += '.*';
+      parts.push({ star: true });
     } else if (c === '?') {
-      source += '.';
+      parts.push({ star: false, matches: () => true });
     } else if (c === '[') {
       const bracket = bracketExpression(pattern, i);
       if (bracket === null) {
-        source += '\\[';
+        parts.push(literal(c));
       } else {
-        source += bracket.source;
+        parts.push({ star: false, matches: bracket.matches });
         i = bracket.end;
       }
     } else {
-      source += escapeRegExp(c);
+      parts.push(literal(c));
     }
   }
-  return new RegExp(`^${source}$`, 's');
+  return parts;
+}
+
+/** Wildcard matching in O(pattern x name): on a mismatch, only the last `*` takes one more. */
+function matchParts(parts: readonly NamePart[], name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let lastStar = -1;
+  let starFrom = 0;
+  while (n < name.length) {
+    const part = parts[p];
+    if (part?.star === false && part.matches(name[n] as string)) {
+      p++;
+      n++;
+    } else if (part?.star === true) {
+      lastStar = p++;
+      starFrom = n;
+    } else if (lastStar >= 0) {
+      p = lastStar + 1;
+      n = ++starFrom;
+    } else {
+      return false;
+    }
+  }
+  while (parts[p]?.star === true) p++;
+  return p === parts.length;
 }
 
 /** `[abc]`, `[a-z]`, `[!x]` or `[^x]` starting at `open`; `]` first in the set is literal. */
-function bracketExpression(pattern: string, open: number): { source: string; end: number } | null {
+function bracketExpression(pattern: string, open: number): { matches: (c: string) => boolean; end: number } | null {
   let i = open + 1;
   const negated = pattern[i] === '!' || pattern[i] === '^';
   if (negated) i++;
-  let set = '';
+  const ranges: Array<[string, string]> = [];
   for (let first = true; i < pattern.length; i++, first = false) {
     let c = pattern[i] as string;
-    if (c === ']' && !first) return { source: `[${negated ? '^' : ''}${set}]`, end: i };
-    if (c === '-' && !first && pattern[i + 1] !== ']') {
-      set += '-';
-      continue;
+    if (c === ']' && !first) {
+      return { matches: (x) => ranges.some(([lo, hi]) => x >= lo && x <= hi) !== negated, end: i };
     }
     if (c === '\\' && i + 1 < pattern.length) c = pattern[++i] as string;
-    set += c.replace(/[\\\]\[^-]/g, '\\$&');
+    if (pattern[i + 1] === '-' && pattern[i + 2] !== undefined && pattern[i + 2] !== ']') {
+      ranges.push([c, pattern[i + 2] as string]);
+      i += 2;
+    } else {
+      ranges.push([c, c]);
+    }
   }
   return null;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
 function compareBytes(a: string, b: string): number {

@@ -1,6 +1,6 @@
 import type { Token } from '../ast.js';
 import type { SourceLoc } from '../location.js';
-import { MAX_GLOB_RESULTS } from './limits.js';
+import { MAX_GLOB_RESULTS, MAX_LINE_BYTES } from './limits.js';
 import { glob, hasBrace, type GlobMatch } from './glob.js';
 import type { Reporter } from './report.js';
 
@@ -68,7 +68,8 @@ export function applyIncludeCheck(current: number, options: readonly Token[], re
   options.forEach((option, i) => {
     const sign = option.text[0] === '+' || option.text[0] === '-' ? option.text[0] : '';
     if (sign === '' && i > 0) {
-      report.error(option.loc, 'include-check-invalid', `include_check: '${option.text}' repeats the setting; prefix it with + or -`);
+      const message = `include_check: '${option.text}' repeats the setting; prefix it with + or -`;
+      report.error(option.loc, 'include-check-invalid', message);
       return;
     }
     const flag = CHECK_NAMES[option.text.slice(sign.length)];
@@ -114,14 +115,21 @@ export function resolveInclude(
     problem(IncludeCheck.match, 'include names no file: write the file or pattern after it');
     return [];
   }
+  // Only an over-long line (already reported) can hold one; globbing it would be slow.
+  if (pattern.length > MAX_LINE_BYTES) {
+    report.error(at, 'line-too-long', 'the include pattern is longer than keepalived reads: the include is ignored');
+    return [];
+  }
   const result = glob(pattern, cwd);
   if (result.tooMany) {
-    report.error(at, 'include-too-many', `'${pattern}' matches more than ${MAX_GLOB_RESULTS} files or patterns: narrow it`);
+    const message = `'${pattern}' matches more than ${MAX_GLOB_RESULTS} files or patterns: narrow it`;
+    report.error(at, 'include-too-many', message);
     return [];
   }
   if (result.matches.length === 0) {
-    if (result.missing > 0) problem(braceBit, `no file matches '${pattern}': check the path (it is relative to the including file)`);
-    else if (result.usedWildcards && checks & IncludeCheck.wildcardMatch) {
+    if (result.missing > 0) {
+      problem(braceBit, `no file matches '${pattern}': check the path (it is relative to the including file)`);
+    } else if (result.usedWildcards && checks & IncludeCheck.wildcardMatch) {
       problem(IncludeCheck.wildcardMatch, `no file matches '${pattern}'`);
     }
     return [];

@@ -2,9 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ConfigDocument } from '../ast.js';
 import type { Diagnostics } from '../diagnostics.js';
+import { ExpansionBudget } from './budget.js';
 import { builtinDefinitions } from './builtins.js';
 import { readSourceFile, type SourceFile } from './files.js';
-import { DEFAULT_MAX_GENERATED_LINES } from './limits.js';
+import { DEFAULT_MAX_EXPANSION } from './limits.js';
 import { Definitions } from './macros.js';
 import { Preprocessor } from './pipeline.js';
 import { Reporter } from './report.js';
@@ -19,14 +20,21 @@ export interface ReadOptions {
   env?: Record<string, string | undefined>;
   /** Seed for `${_RANDOM}` (Keepalived's `random_seed`); default: the time. */
   randomSeed?: number;
-  /** Most lines `~SEQ`, `~LST` and multi-line macros may generate; default 200 000. */
-  maxGeneratedLines?: number;
+  /**
+   * How much `~SEQ`, `~LST` and macros may produce: each line they make, and each line a
+   * substitution makes, costs its length plus 64. Default 16 MiB. Bounds time and memory.
+   */
+  maxExpansion?: number;
 }
 
 /**
  * Reads a keepalived.conf and the files it includes into a located tree, following
  * Keepalived 2.2's `lib/parser.c`. Never throws: every problem is a diagnostic, and the
  * document holds whatever could be read.
+ *
+ * Locations are where the text was written. Text a macro produced is placed at the `$` of the
+ * reference, and so is every line of a multi-line macro; lines repeated by `~SEQ`/`~LST` keep
+ * the columns they have on the `~SEQ` line. A quoted token is at its opening quote.
  */
 export function readConfigFile(file: string, diags: Diagnostics, opts: ReadOptions = {}): ConfigDocument {
   const report = new Reporter(diags);
@@ -47,7 +55,7 @@ function readSource(source: SourceFile, report: Reporter, opts: ReadOptions): Co
   );
   const lines = new Preprocessor(defs, report, {
     configId,
-    maxGeneratedLines: opts.maxGeneratedLines ?? DEFAULT_MAX_GENERATED_LINES,
+    expansion: new ExpansionBudget(opts.maxExpansion ?? DEFAULT_MAX_EXPANSION, report),
   });
   lines.start(source);
   const tree = new TreeBuilder(report);

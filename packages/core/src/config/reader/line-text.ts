@@ -17,9 +17,10 @@ export class LineText {
     readonly file: string,
     readonly line: number,
     /** Column of each character, or null when they run on from `firstCol` (the common case). */
-    private readonly cols: readonly number[] | null,
+    private readonly cols: Int32Array | null,
     private readonly firstCol: number,
-    private readonly literal: readonly boolean[] | null,
+    /** 1 for each literal character, or null when there is none. Never changed once made. */
+    private readonly literal: Uint8Array | null,
   ) {}
 
   /** Text as written in a file, starting at column `col`. */
@@ -29,7 +30,7 @@ export class LineText {
 
   /** Text that was not written at this place (a macro's value): every character is at `loc`. */
   static placedAt(text: string, loc: SourceLoc): LineText {
-    return new LineText(text, loc.file, loc.line, Array<number>(text.length).fill(loc.col), loc.col, null);
+    return new LineText(text, loc.file, loc.line, new Int32Array(text.length).fill(loc.col), loc.col, null);
   }
 
   get length(): number {
@@ -49,7 +50,7 @@ export class LineText {
   }
 
   isLiteral(index: number): boolean {
-    return this.literal?.[index] === true;
+    return this.literal?.[index] === 1;
   }
 
   slice(start: number, end = this.text.length): LineText {
@@ -60,9 +61,9 @@ export class LineText {
       this.text.slice(s, e),
       this.file,
       this.line,
-      this.cols?.slice(s, e) ?? null,
+      this.cols?.subarray(s, e) ?? null,
       this.colAt(s),
-      this.literal?.slice(s, e) ?? null,
+      this.literal?.subarray(s, e) ?? null,
     );
   }
 
@@ -76,17 +77,27 @@ export class LineText {
    * `literal` marks the inserted characters as never starting a comment.
    */
   replace(start: number, end: number, insert: string, col: number, literal: boolean): LineText {
-    const cols = this.allCols();
-    const flags = this.literal ?? (literal ? Array<boolean>(this.text.length).fill(false) : null);
+    const length = this.text.length - (end - start) + insert.length;
+    const cols = new Int32Array(length);
+    this.copyCols(cols, 0, 0, start);
+    cols.fill(col, start, start + insert.length);
+    this.copyCols(cols, start + insert.length, end, this.text.length);
+    let flags: Uint8Array | null = null;
+    if (this.literal !== null || literal) {
+      flags = new Uint8Array(length);
+      if (this.literal !== null) {
+        flags.set(this.literal.subarray(0, start));
+        flags.set(this.literal.subarray(end), start + insert.length);
+      }
+      if (literal) flags.fill(1, start, start + insert.length);
+    }
     return new LineText(
       this.text.slice(0, start) + insert + this.text.slice(end),
       this.file,
       this.line,
-      [...cols.slice(0, start), ...Array<number>(insert.length).fill(col), ...cols.slice(end)],
+      cols,
       this.firstCol,
-      flags === null
-        ? null
-        : [...flags.slice(0, start), ...Array<boolean>(insert.length).fill(literal), ...flags.slice(end)],
+      flags,
     );
   }
 
@@ -104,8 +115,10 @@ export class LineText {
     return this.slice(0, i);
   }
 
-  private allCols(): readonly number[] {
-    return this.cols ?? Array.from({ length: this.text.length }, (_, i) => this.firstCol + i);
+  /** Copies the columns of characters `[from, to)` into `target` at `at`. */
+  private copyCols(target: Int32Array, at: number, from: number, to: number): void {
+    if (this.cols !== null) target.set(this.cols.subarray(from, to), at);
+    else for (let i = from; i < to; i++) target[at + i - from] = this.firstCol + i;
   }
 }
 

@@ -13,11 +13,11 @@ export function physicalLines(content: string): string[] {
 }
 
 /**
- * Checks one physical line for what Keepalived cannot read as written. A NUL ends the line
- * (Keepalived's C strings stop there); an over-long line is reported but read whole, since
- * Keepalived would split it into two lines at an arbitrary place and report nonsense.
+ * One physical line as Keepalived reads it, in pieces of at most MAX_LINE_BYTES: `fgets()`
+ * returns an over-long line in several reads, each then taken as a line of its own. The
+ * pieces keep their real columns. A NUL ends the line (Keepalived's C strings stop there).
  */
-export function readPhysicalLine(raw: string, file: string, line: number, report: Reporter): LineText {
+export function readPhysicalLine(raw: string, file: string, line: number, report: Reporter): LineText[] {
   let text = raw;
   const nul = text.indexOf('\0');
   if (nul >= 0) {
@@ -28,15 +28,22 @@ export function readPhysicalLine(raw: string, file: string, line: number, report
     );
     text = text.slice(0, nul);
   }
-  const cut = byteLimitIndex(text);
-  if (cut >= 0) {
-    report.error(
-      { file, line, col: cut + 1 },
-      'line-too-long',
-      `line is longer than ${MAX_LINE_BYTES} bytes: keepalived splits it here into two lines; shorten it (a macro can hold the long part)`,
-    );
+  const pieces: LineText[] = [];
+  let rest = LineText.written(text, file, line);
+  for (let cut = byteLimitIndex(rest.text); cut > 0; cut = byteLimitIndex(rest.text)) {
+    if (pieces.length === 0) {
+      report.error(
+        rest.locAt(cut),
+        'line-too-long',
+        `line is longer than ${MAX_LINE_BYTES} bytes: keepalived reads it as two lines from here; ` +
+          'shorten it (a macro can hold the long part)',
+      );
+    }
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
   }
-  return LineText.written(text, file, line);
+  pieces.push(rest);
+  return pieces;
 }
 
 /** Index of the first character past MAX_LINE_BYTES bytes of UTF-8, or -1 if the text fits. */

@@ -1,4 +1,5 @@
 import type { SourceLoc } from '../location.js';
+import type { ExpansionBudget } from './budget.js';
 import { MAX_LINE_BYTES } from './limits.js';
 import { BLANKS, type LineText } from './line-text.js';
 import type { Reporter } from './report.js';
@@ -20,7 +21,7 @@ export interface BuiltinDefinition {
   readonly literal: boolean;
 }
 
-export type Definition = UserDefinition | BuiltinDefinition;
+type Definition = UserDefinition | BuiltinDefinition;
 
 /** The definitions in force while reading; defining a built-in's name replaces the built-in. */
 export class Definitions {
@@ -58,7 +59,7 @@ export function parseDefinition(text: string): { name: string; value: string; mu
   }
   if (p === text.length) return null;
   let valueStart = p + 1;
-  while (BLANKS.includes(text[valueStart] ?? '')) valueStart++;
+  while (valueStart < text.length && BLANKS.includes(text[valueStart] as string)) valueStart++;
   const raw = text.slice(valueStart);
   if (!raw.endsWith('\\')) return { name: text.slice(1, p), value: raw, multiline: false };
   const firstLine = raw.slice(0, -1).replace(/[ \t]+$/, '');
@@ -141,6 +142,14 @@ export interface Substitution {
   readonly continuations: readonly Continuation[];
   /** Too many substitutions: the definitions refer to each other without end. */
   readonly runaway: boolean;
+  /** The expansion budget ran out: the rest of the line is left as it is. */
+  readonly exhausted: boolean;
+}
+
+export interface SubstitutionLimits {
+  /** Substitutions left for the line (shared by its re-scans and the residues split from it). */
+  readonly perLine: { remaining: number };
+  readonly expansion: ExpansionBudget;
 }
 
 /**
@@ -149,14 +158,14 @@ export interface Substitution {
  * use time. A value starting with `~` stops the scan, so that a `~SEQ` it starts expands the
  * rest of the line each time round.
  *
- * `budget.remaining` counts substitutions for the whole line (it is shared by the re-scans the
- * caller does); when it runs out the line is abandoned.
+ * When the line's substitutions run out the line is abandoned (`runaway`); when the document's
+ * expansion budget does, the line is left as it is (`exhausted`).
  */
 export function substitute(
   line: LineText,
   defs: Definitions,
   report: Reporter,
-  budget: { remaining: number },
+  limits: SubstitutionLimits,
 ): Substitution {
   let text = line;
   let changed = false;
@@ -172,13 +181,13 @@ export function substitute(
       continue;
     }
     const site = text.locAt(at);
-    if (budget.remaining-- <= 0) {
+    if (limits.perLine.remaining-- <= 0) {
       report.error(
         site,
         'macro-recursion',
         `'$${ref.name}' expands without end (a definition that refers to itself?): the line is ignored; break the cycle`,
       );
-      return { line: text, changed, continuations, runaway: true };
+      return { line: text, changed, continuations, runaway: true, exhausted: false };
     }
     let value: string;
     if (def.kind === 'builtin') {
@@ -190,19 +199,30 @@ export function substitute(
     } else {
       value = def.value;
     }
-    const grown = text.text.slice(0, at) + value + text.text.slice(ref.end);
-    if (Buffer.byteLength(grown) > MAX_LINE_BYTES) {
+    if (tooLong(text.text, at, ref.end, value)) {
       report.error(
         site,
         'line-too-long',
-        `substituting '$${ref.name}' makes the line longer than ${MAX_LINE_BYTES} bytes, so keepalived leaves the rest of the line unsubstituted; shorten the value or split the line`,
+        `substituting '$${ref.name}' makes the line longer than ${MAX_LINE_BYTES} bytes, so keepalived leaves ` +
+          'the rest of the line unsubstituted; shorten the value or split the line',
       );
-      return { line: text, changed: false, continuations: [], runaway: false };
+      return { line: text, changed: false, continuations: [], runaway: false, exhausted: false };
+    }
+    if (!limits.expansion.spend(text.length - (ref.end - at) + value.length, site)) {
+      return { line: text, changed, continuations: [], runaway: false, exhausted: true };
     }
     text = text.replace(at, ref.end, value, site.col, def.kind === 'builtin' && def.literal);
     changed = true;
     const whole = def.kind === 'user' ? def.value : value;
     if (whole.replace(/^[ \t]*/, '').startsWith('~')) break;
   }
-  return { line: text, changed, continuations, runaway: false };
+  return { line: text, changed, continuations, runaway: false, exhausted: false };
+}
+
+/** Whether replacing `[start, end)` of `text` with `value` makes it longer than Keepalived's buffer. */
+function tooLong(text: string, start: number, end: number, value: string): boolean {
+  const chars = text.length - (end - start) + value.length;
+  // A character is 1 to 3 UTF-8 bytes (4 for a surrogate pair, which is 2 characters).
+  if (chars * 3 <= MAX_LINE_BYTES) return false;
+  return chars > MAX_LINE_BYTES || Buffer.byteLength(text.slice(0, start) + value + text.slice(end)) > MAX_LINE_BYTES;
 }

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import type { SourceLoc } from '../location.js';
+import { ExpansionBudget } from './budget.js';
 import { splitAtBrace } from './braces.js';
 import { applyConditional } from './conditional.js';
 import { readSourceFile, type SourceFile } from './files.js';
 import { applyIncludeCheck, IncludeCheck, parseIncludeDirective, resolveInclude } from './include.js';
-import { MAX_INCLUDE_DEPTH, MAX_SEQUENCE_NESTING, MAX_SUBSTITUTIONS_PER_LINE } from './limits.js';
+import { MAX_FILES_READ, MAX_INCLUDE_DEPTH, MAX_SEQUENCE_NESTING, MAX_SUBSTITUTIONS_PER_LINE } from './limits.js';
 import { LineText } from './line-text.js';
 import { decomment, physicalLines, readPhysicalLine } from './lines.js';
 import {
@@ -14,6 +15,7 @@ import {
   substitute,
   type Continuation,
   type Definitions,
+  type SubstitutionLimits,
   type UserDefinition,
 } from './macros.js';
 import type { Reporter } from './report.js';
@@ -26,6 +28,8 @@ interface OpenFile {
   readonly lines: readonly string[];
   /** Lines read so far, which is also the number of the last line read. */
   read: number;
+  /** The rest of an over-long line, which Keepalived reads as several lines. */
+  readonly pieces: LineText[];
 }
 
 /** One `include` (or the main file): its matches are read one after the other. */
@@ -55,7 +59,7 @@ interface ActiveRepetition {
 
 export interface PipelineOptions {
   readonly configId: string;
-  readonly maxGeneratedLines: number;
+  readonly expansion: ExpansionBudget;
 }
 
 /**
@@ -76,15 +80,20 @@ export class Preprocessor {
   private readonly includes: IncludeFrame[] = [];
   private includeCheck = 0;
   private definition: UserDefinition | null = null;
-  private generatedLeft: number;
+  /**
+   * Substitutions left for the current line and the residues split from it: a residue is
+   * substituted again, so `$X={$X` would otherwise regrow it after every split, for ever.
+   */
+  private limits: SubstitutionLimits;
   private readonly read = new Set<string>();
+  private opened = 0;
 
   constructor(
     private readonly defs: Definitions,
     private readonly report: Reporter,
     private readonly options: PipelineOptions,
   ) {
-    this.generatedLeft = options.maxGeneratedLines;
+    this.limits = this.freshLimits();
   }
 
   /** Every file read so far, in the order first read. */
@@ -94,7 +103,8 @@ export class Preprocessor {
 
   /** Starts with the main file. */
   start(source: SourceFile): void {
-    const frame: IncludeFrame = { pending: [], current: null, checks: 0, savedIncludeCheck: 0, at: { file: source.path, line: 0, col: 0 } };
+    const at = { file: source.path, line: 0, col: 0 };
+    const frame: IncludeFrame = { pending: [], current: null, checks: 0, savedIncludeCheck: 0, at };
     this.includes.push(frame);
     this.openFile(frame, source);
   }
@@ -102,6 +112,7 @@ export class Preprocessor {
   /** The next logical line: `{`, `}`, or a line that does not start with a brace. */
   next(): LineText | null {
     for (;;) {
+      if (this.residue === null) this.limits = this.freshLimits();
       const line = this.fetch();
       if (line === null) {
         if (this.definition) endDefinition(this.definition);
@@ -142,7 +153,6 @@ export class Preprocessor {
    */
   private process(input: LineText): LineText | null {
     let line = input;
-    const budget = { remaining: MAX_SUBSTITUTIONS_PER_LINE };
     for (;;) {
       const kept = applyConditional(line, this.options.configId);
       if (kept === null || kept.length === 0) return null;
@@ -159,11 +169,12 @@ export class Preprocessor {
       }
       // Keepalived substitutes nothing on other lines starting with '~'.
       if (line.text[0] === '~' || !line.text.includes('$')) return line;
-      const result = substitute(line, this.defs, this.report, budget);
+      const result = substitute(line, this.defs, this.report, this.limits);
       if (result.runaway) return null;
+      if (result.exhausted) this.abandonExpansions();
       this.startMacros(result.continuations);
       line = result.line;
-      if (!result.changed) return line;
+      if (!result.changed || result.exhausted) return line;
       line = decomment(line, this.report);
       if (line.length === 0) return null;
       if (line.text[0] !== '@' && !line.text.includes('$')) return line;
@@ -185,16 +196,19 @@ export class Preprocessor {
   private startRepetition(line: LineText): void {
     const at = line.locAt(0);
     if (this.repetitions.length >= MAX_SEQUENCE_NESTING) {
-      this.report.error(at, 'sequence-too-deep', `~SEQ/~LST nested more than ${MAX_SEQUENCE_NESTING} deep (a macro that repeats itself?): the line is ignored`);
+      const message = `~SEQ/~LST nested more than ${MAX_SEQUENCE_NESTING} deep (a macro that repeats itself?): the line is ignored`;
+      this.report.error(at, 'sequence-too-deep', message);
       return;
     }
-    const repetition = parseRepetition(line, this.defs, this.report);
+    const repetition = parseRepetition(line, this.defs, this.report, this.limits);
     if (repetition === null) return;
-    if (repetition.count > BigInt(this.generatedLeft)) {
+    const cost = repetition.count * BigInt(ExpansionBudget.costOf(repetition.text.length));
+    if (cost > BigInt(this.options.expansion.remaining)) {
       this.report.error(
         at,
         'sequence-too-large',
-        `this repeats the line ${repetition.count} times, more than the ${this.generatedLeft} generated lines left (of ${this.options.maxGeneratedLines}): the line is ignored; use fewer values`,
+        `this repeats the line ${repetition.count} times, more than expansion may still produce ` +
+          `(maxExpansion ${this.options.expansion.limit}): the line is ignored; use fewer values`,
       );
       return;
     }
@@ -204,7 +218,7 @@ export class Preprocessor {
   private repeat(): LineText | null {
     const top = this.repetitions[this.repetitions.length - 1] as ActiveRepetition;
     const { text } = top.repetition;
-    if (!this.spendGeneratedLine(text.locAt(0), 'sequence-too-large')) return this.fetch();
+    if (!this.spendExpansion(text.length, text.locAt(0))) return this.fetch();
     for (const [name, value] of top.repetition.next()) this.defs.set(name, value);
     if (--top.remaining === 0n) this.repetitions.pop();
     return text;
@@ -219,30 +233,28 @@ export class Preprocessor {
   }
 
   private nextMacroLine(macro: MacroLines): LineText | null {
-    if (!this.spendGeneratedLine(macro.at, 'expansion-too-large')) return this.fetch();
     const text = macro.lines[macro.next++] ?? '';
+    if (!this.spendExpansion(text.length, macro.at)) return this.fetch();
     if (macro.next >= macro.lines.length) this.macro = this.suspendedMacros.pop() ?? null;
     return LineText.placedAt(text, macro.at);
   }
 
-  /**
-   * Counts one line made by `~SEQ`/`~LST` or a multi-line macro. When the allowance is spent,
-   * every expansion under way is abandoned.
-   */
-  private spendGeneratedLine(at: SourceLoc, code: 'sequence-too-large' | 'expansion-too-large'): boolean {
-    if (this.generatedLeft > 0) {
-      this.generatedLeft--;
-      return true;
-    }
-    this.report.error(
-      at,
-      code,
-      `~SEQ, ~LST and multi-line macros have made ${this.options.maxGeneratedLines} lines: the rest of this expansion is ignored; generate less`,
-    );
+  /** Counts a line made by `~SEQ`/`~LST` or a multi-line macro against the expansion budget. */
+  private spendExpansion(chars: number, at: SourceLoc): boolean {
+    if (this.options.expansion.spend(chars, at)) return true;
+    this.abandonExpansions();
+    return false;
+  }
+
+  /** Once the budget is spent, every repetition and macro under way is dropped. */
+  private abandonExpansions(): void {
     this.repetitions.length = 0;
     this.macro = null;
     this.suspendedMacros.length = 0;
-    return false;
+  }
+
+  private freshLimits(): SubstitutionLimits {
+    return { perLine: { remaining: MAX_SUBSTITUTIONS_PER_LINE }, expansion: this.options.expansion };
   }
 
   private nextFileLine(): LineText | null {
@@ -254,24 +266,31 @@ export class Preprocessor {
         if (!this.openNextMatch(frame)) this.includes.pop();
         continue;
       }
+      const piece = file.pieces.shift();
+      if (piece !== undefined) {
+        const line = decomment(piece, this.report);
+        if (line.length > 0) return line;
+        continue;
+      }
       if (file.read >= file.lines.length) {
         frame.current = null;
         this.includeCheck = frame.savedIncludeCheck;
         continue;
       }
       const number = ++file.read;
-      const physical = readPhysicalLine(file.lines[number - 1] as string, file.source.path, number, this.report);
+      const pieces = readPhysicalLine(file.lines[number - 1] as string, file.source.path, number, this.report);
       // An empty line ends a multi-line definition; a line with only a comment does not.
-      if (physical.length === 0) return physical;
-      const line = decomment(physical, this.report);
-      if (line.length > 0) return line;
+      const [only] = pieces;
+      if (pieces.length === 1 && only?.length === 0) return only;
+      file.pieces.push(...pieces);
     }
   }
 
   private include(line: LineText, patternStart: number, variantChecks: number): void {
     const at = line.locAt(patternStart);
     if (this.includes.length >= MAX_INCLUDE_DEPTH) {
-      this.report.error(at, 'include-too-deep', `includes nested more than ${MAX_INCLUDE_DEPTH} deep: the include is ignored; flatten them`);
+      const message = `includes nested more than ${MAX_INCLUDE_DEPTH} deep: the include is ignored; flatten them`;
+      this.report.error(at, 'include-too-deep', message);
       return;
     }
     const checks = this.includeCheck | variantChecks;
@@ -289,12 +308,20 @@ export class Preprocessor {
 
   private openNextMatch(frame: IncludeFrame): boolean {
     for (let file = frame.pending.shift(); file !== undefined; file = frame.pending.shift()) {
+      // Files that include the same files several times each would multiply without end.
+      if (++this.opened > MAX_FILES_READ) {
+        const message = `more than ${MAX_FILES_READ} files included in all: '${file}' and the rest are ignored`;
+        this.report.error(frame.at, 'include-too-many', message);
+        frame.pending.length = 0;
+        return false;
+      }
       const strict = (frame.checks & IncludeCheck.readable) !== 0;
       const source = readSourceFile(file, frame.at, strict, this.report);
       if (source === null) continue;
       const including = this.includes.find((f) => f.current?.source.realPath === source.realPath);
       if (including) {
-        this.report.error(frame.at, 'include-loop', `'${file}' is already being read (it includes itself): the include is ignored; remove it`);
+        const message = `'${file}' is already being read (it includes itself): the include is ignored; remove it`;
+        this.report.error(frame.at, 'include-loop', message);
         continue;
       }
       this.openFile(frame, source);
@@ -304,7 +331,7 @@ export class Preprocessor {
   }
 
   private openFile(frame: IncludeFrame, source: SourceFile): void {
-    frame.current = { source, lines: physicalLines(source.content), read: 0 };
+    frame.current = { source, lines: physicalLines(source.content), read: 0, pieces: [] };
     this.read.add(source.path);
   }
 

@@ -1,6 +1,6 @@
-import { MAX_SEQ_ARGS_LENGTH, MAX_SUBSTITUTIONS_PER_LINE } from './limits.js';
+import { MAX_SEQ_ARGS_LENGTH } from './limits.js';
 import { BLANKS, type LineText } from './line-text.js';
-import { substitute, type Definitions } from './macros.js';
+import { substitute, type Definitions, type SubstitutionLimits } from './macros.js';
 import type { Reporter } from './report.js';
 
 /**
@@ -21,8 +21,13 @@ export function isRepetitionLine(text: string): boolean {
 }
 
 /** Parses a line starting with `~SEQ` or `~LST`; reports and returns null if it is invalid. */
-export function parseRepetition(line: LineText, defs: Definitions, report: Reporter): Repetition | null {
-  return line.text.startsWith('~SEQ') ? parseSeq(line, defs, report) : parseLst(line, report);
+export function parseRepetition(
+  line: LineText,
+  defs: Definitions,
+  report: Reporter,
+  limits: SubstitutionLimits,
+): Repetition | null {
+  return line.text.startsWith('~SEQ') ? parseSeq(line, defs, report, limits) : parseLst(line, report);
 }
 
 const SEQ_USAGE = 'write ~SEQ(VAR, END), ~SEQ(VAR, START, END) or ~SEQ(VAR, START, STEP, END)';
@@ -43,7 +48,7 @@ function skipBlanks(text: string, p: number): number {
  * towards END. Numbers are C integers: `0x10` is hexadecimal and `010` octal. The arguments may
  * use macros.
  */
-function parseSeq(line: LineText, defs: Definitions, report: Reporter): Repetition | null {
+function parseSeq(line: LineText, defs: Definitions, report: Reporter, limits: SubstitutionLimits): Repetition | null {
   const text = line.text;
   const invalid = (why: string): null => {
     report.error(line.locAt(0), 'sequence-invalid', `invalid ~SEQ (${why}): ${SEQ_USAGE}`);
@@ -63,8 +68,8 @@ function parseSeq(line: LineText, defs: Definitions, report: Reporter): Repetiti
   const close = text.indexOf(')', p);
   if (close < 0) return invalid("no closing ')'");
   if (close - p > MAX_SEQ_ARGS_LENGTH) return invalid(`arguments longer than ${MAX_SEQ_ARGS_LENGTH} characters`);
-  const args = substitute(line.slice(p, close + 1), defs, report, { remaining: MAX_SUBSTITUTIONS_PER_LINE });
-  if (args.runaway) return null;
+  const args = substitute(line.slice(p, close + 1), defs, report, limits);
+  if (args.runaway || args.exhausted) return null;
   const numbers = parseSeqNumbers(args.line.text);
   if (typeof numbers === 'string') return invalid(numbers);
   const { start, step, end } = numbers;
@@ -172,8 +177,7 @@ function parseLst(line: LineText, report: Reporter): Repetition | null {
       if (text[p] !== ',') return invalid(`unexpected '${text.slice(p, p + 10)}' in the values`);
       p = skipBlanks(text, p + 1);
       if (values.length >= names.length) {
-        report.error(line.locAt(0), 'sequence-invalid', `invalid ~LST: a value set has more values than the ${names.length} variable(s)`);
-        return null;
+        return invalid(`a value set has more values than the ${names.length} variable(s)`);
       }
     }
     while (values.length < names.length) values.push('');
