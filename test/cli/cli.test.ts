@@ -7,10 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { parseDiagnostics } from '../lib/diagnostics.js';
+import { addCorpusInterfaces, NetNs } from '../lib/netns.js';
 import { VIGIL_BIN } from '../lib/paths.js';
 
 function vigil(args: string[], cwd?: string) {
   return spawnSync('node', [VIGIL_BIN, ...args], { encoding: 'utf8', cwd, timeout: 60_000 });
+}
+
+/** VRRP configurations name interfaces: these run where eth0..eth2 exist. */
+let lab: NetNs | undefined;
+function vigilInLab(args: string[]) {
+  lab ??= (() => {
+    const ns = NetNs.create('cli');
+    addCorpusInterfaces(ns);
+    return ns;
+  })();
+  return lab.run('node', [VIGIL_BIN, ...args]);
 }
 
 describe('vigil CLI', () => {
@@ -18,7 +30,10 @@ describe('vigil CLI', () => {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-cli-'));
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    lab?.destroy();
+  });
 
   it('--help lists the commands', () => {
     const r = vigil(['--help']);
@@ -68,22 +83,22 @@ describe('vigil CLI', () => {
 
   it('check exits 0 on a valid file and names keywords not yet acted on as warnings', () => {
     const f = join(dir, 'valid.conf');
-    writeFileSync(f, 'global_defs {\n    router_id lb1\n}\nvrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n');
-    const r = vigil(['check', '-f', f]);
+    writeFileSync(f, 'global_defs {\n    router_id lb1\n}\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.10/24\n    }\n}\n');
+    const r = vigilInLab(['check', '-f', f]);
     assert.equal(r.status, 0, r.stderr);
     assert.ok(parseDiagnostics(r.stderr).every((d) => d.severity === 'warning'));
   });
 
   it('config convert prints YAML that checks to the same verdict', () => {
     const f = join(dir, 'convert.conf');
-    writeFileSync(f, '$VIP=192.0.2.10\nglobal_defs {\n    router_id lb1\n}\nvrrp_instance VI_1 {\n    interface lo\n    virtual_router_id 51\n    priority 150\n    nopreempt\n    virtual_ipaddress {\n        $VIP/24 dev lo\n    }\n}\n');
-    const r = vigil(['config', 'convert', '-f', f]);
+    writeFileSync(f, '$VIP=192.0.2.10\nglobal_defs {\n    router_id lb1\n}\nvrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    priority 150\n    nopreempt\n    virtual_ipaddress {\n        ${VIP}/24 dev eth0\n    }\n}\n');
+    const r = vigilInLab(['config', 'convert', '-f', f]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /vrrp_instance:\n {2}VI_1:\n/);
-    assert.match(r.stdout, /- 192\.0\.2\.10\/24 dev lo/);
+    assert.match(r.stdout, /- 192\.0\.2\.10\/24 dev eth0/);
     const y = join(dir, 'vigil.config.yaml');
     writeFileSync(y, r.stdout);
-    const c = vigil(['check', '-f', y]);
+    const c = vigilInLab(['check', '-f', y]);
     assert.equal(c.status, 0, c.stderr);
   });
 
