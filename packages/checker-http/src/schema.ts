@@ -1,5 +1,4 @@
-import { k, type ArgReader, type BlockValue, type Fields, type SourceLoc } from '@vigil/core/plugin';
-import { splitQuoted } from './quoted.js';
+import { k, splitScriptWords, type ArgReader, type BlockValue, type Fields, type SourceLoc } from '@vigil/core/plugin';
 import { compileRegex, isRegexOption, NO_EFFECT, FLAG_OF, type RegexOption } from './regex.js';
 import { parseStatusWord, STATUS_MAX, STATUS_MIN, type StatusRange } from './status.js';
 
@@ -43,7 +42,7 @@ const statusCode = k
 const regex = k
   .custom('PATTERN', (a, node, ctx): string | undefined => {
     a.rest();
-    const split = splitQuoted(node.rawArgs);
+    const split = splitScriptWords(node.rawArgs);
     if ('error' in split) {
       ctx.diags.error({ ...node.rawArgsLoc, col: node.rawArgsLoc.col + split.offset }, 'bad-quoting', `'regex': ${split.error}`);
       return undefined;

@@ -7,7 +7,7 @@ import type { CheckerDefinition } from '@vigil/core/plugin';
 import definitions from '../src/index.js';
 import { close, listen } from './servers.js';
 import { testServices } from './services.js';
-import { checkBlock, checkFile, registry, type Checked } from './validate.js';
+import { checkBlock, checkFile, registry, type Checked } from '@vigil/core/testing';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../../../test/conformance/corpus/${name}`, import.meta.url));
 const lines = (...l: string[]): string => l.map((s) => `        ${s}`).join('\n');

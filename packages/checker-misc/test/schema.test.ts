@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import miscCheck from '../src/index.js';
 import { testServices } from './services.js';
-import { checkBlock, checkFile, registry, type Checked } from './validate.js';
+import { checkBlock, checkFile, registry, type Checked } from '@vigil/core/testing';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../../../test/conformance/corpus/${name}`, import.meta.url));
 const lines = (...l: string[]): string => l.map((s) => `        ${s}`).join('\n');

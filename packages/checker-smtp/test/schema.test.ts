@@ -4,7 +4,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import smtpCheck from '../src/index.js';
 import { testServices } from './services.js';
-import { checkBlock, checkFile, registry, type Checked } from './validate.js';
+import { checkBlock, checkFile, registry, type Checked } from '@vigil/core/testing';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../../../test/conformance/corpus/${name}`, import.meta.url));
 const lines = (...l: string[]): string => l.map((s) => `        ${s}`).join('\n');

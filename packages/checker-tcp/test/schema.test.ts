@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { checkBlock, checkFile, registry } from './validate.js';
+import { checkBlock, checkFile, registry } from '@vigil/core/testing';
 
 const corpus = (name: string): string => fileURLToPath(new URL(`../../../../test/conformance/corpus/${name}`, import.meta.url));
 

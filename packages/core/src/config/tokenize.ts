@@ -3,7 +3,8 @@
  * misc_path, ...), `alloc_strvec_quoted_escaped()`: `"` and `'` both quote, adjacent pieces
  * join, and backslash escapes work inside quotes as well as outside.
  */
-export type SplitResult = { words: string[] } | { error: string; offset: number };
+/** `escapes` lists the escapes used other than a doubled backslash (a regex written in a script keyword changes with them). */
+export type SplitResult = { words: string[]; escapes: string[] } | { error: string; offset: number };
 
 /** Keepalived's WHITE_SPACE: what separates words. */
 const WHITE_SPACE = ' \t\f\n\r\v';
@@ -14,10 +15,11 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 
 export function splitScriptWords(text: string): SplitResult {
   const words: string[] = [];
+  const escapes: string[] = [];
   let i = 0;
   for (;;) {
     while (i < text.length && WHITE_SPACE.includes(text[i] as string)) i++;
-    if (i >= text.length) return { words };
+    if (i >= text.length) return { words, escapes };
     let word = '';
     let quote = '';
     let quoteAt = 0;
@@ -26,6 +28,7 @@ export function splitScriptWords(text: string): SplitResult {
       if (c === '\\') {
         if (i + 1 === text.length) return { error: 'backslash at the end escapes nothing', offset: i };
         const [value, used] = readEscape(text, i + 1);
+        if (text[i + 1] !== '\\') escapes.push(text.slice(i, i + 1 + used));
         word += value;
         i += used;
       } else if (quote !== '') {

@@ -16,6 +16,7 @@ export {
   type PluginServices,
 } from './define.js';
 export { k, type ScriptSpec } from '../config/schema/builders.js';
+export { splitScriptWords, type SplitResult } from '../config/tokenize.js';
 export type { ArgReader } from '../config/schema/args.js';
 export type { BlockValue, FieldValues, Fields, ListItem } from '../config/schema/block.js';
 export type { ValueOf, Keyword } from '../config/schema/keyword.js';

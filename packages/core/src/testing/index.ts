@@ -1,6 +1,16 @@
-import { Diagnostics, discoverPlugins, formatDiagnostic, PluginRegistry, readConfigFile, readConfigText, validateDocument, type Diagnostic } from '@vigil/core';
+/**
+ * Helpers for testing plugins (`@vigil/core/testing`): validate a checker block inside a minimal
+ * keepalived.conf, or a whole file, with the plugins installed where the test runs — the way
+ * `vigil check` would.
+ */
+import { Diagnostics, formatDiagnostic, type Diagnostic } from '../config/diagnostics.js';
+import { readConfigFile, readConfigText } from '../config/reader/index.js';
+import type { ConfigDocument } from '../config/ast.js';
+import { validateDocument } from '../config/validate.js';
+import { discoverPlugins } from '../plugin/discovery.js';
+import { PluginRegistry } from '../plugin/registry.js';
 
-/** The plugins installed in the workspace, found the way `vigil` finds them. */
+/** The plugins installed next to the test, found the way `vigil` finds them. */
 export const registry = new PluginRegistry(discoverPlugins());
 
 export interface Checked {
@@ -14,11 +24,14 @@ export interface Checked {
 
 type Loose = { virtual_server?: { real_server?: { $extensions?: { type: string; config: Record<string, unknown> }[] }[] }[] };
 
-async function validated(diags: Diagnostics, doc: ReturnType<typeof readConfigText>): Promise<Checked> {
+async function validated(diags: Diagnostics, doc: ConfigDocument): Promise<Checked> {
   const { config } = await validateDocument(doc, diags, { registry });
   const checkers = (config as Loose | undefined)?.virtual_server?.[0]?.real_server?.[0]?.$extensions ?? [];
   return { errors: diags.errors, warnings: diags.warnings, checkers, report: diags.sorted().map(formatDiagnostic).join('\n') };
 }
+
+/** Line of `checkBlock`'s file where the checker block starts. */
+export const FIRST_LINE = 6;
 
 /** Validates a checker block inside a virtual_server / real_server of a minimal file. */
 export async function checkBlock(block: string): Promise<Checked> {
@@ -27,10 +40,8 @@ export async function checkBlock(block: string): Promise<Checked> {
   return validated(diags, readConfigText(text, 'test.conf', diags));
 }
 
+/** Validates a whole configuration file. */
 export async function checkFile(file: string): Promise<Checked> {
   const diags = new Diagnostics();
   return validated(diags, readConfigFile(file, diags));
 }
-
-/** Line 6 of checkBlock's file is the checker's first line. */
-export const FIRST_LINE = 6;
