@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
-import type { CheckTarget } from '@vigil/core/plugin';
+import { describeSocketError, type CheckTarget } from '@vigil/core/plugin';
 
 /**
  * One GET over a socket of its own, the way Keepalived's HTTP_GET does it: the request is
@@ -35,29 +35,6 @@ export interface GetResponse {
 }
 
 export type GetOutcome = { ok: true; response: GetResponse } | { ok: false; detail: string };
-
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by the server',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'connection closed by the server while sending the request',
-  EADDRNOTAVAIL: 'bindto address is not an address of this host',
-  EADDRINUSE: 'bind_port is already in use',
-};
-
-function describe(e: unknown): string {
-  const err = e as { code?: unknown; message?: unknown; reason?: unknown };
-  if (typeof err.code === 'string') {
-    const known = REASONS[err.code];
-    if (known) return known;
-    // OpenSSL's errors carry a short reason ('wrong version number'); the message is a dump.
-    if (err.code.startsWith('ERR_SSL') || err.code.startsWith('ERR_TLS')) return `TLS error: ${typeof err.reason === 'string' ? err.reason : String(err.message ?? err.code).trim()}`;
-    return err.code;
-  }
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** Largest response header accepted before giving up on finding its end. */
 const MAX_HEADER = 64 * 1024;
@@ -183,7 +160,7 @@ export function get(req: GetRequest, signal: AbortSignal): Promise<GetOutcome> {
     };
 
     signal.addEventListener('abort', onAbort, { once: true });
-    raw.once('error', (e) => fail(describe(e)));
+    raw.once('error', (e) => fail(describeSocketError(e)));
     raw.once('connect', () => {
       if (!req.tls) {
         startRequest();
@@ -198,7 +175,7 @@ export function get(req: GetRequest, signal: AbortSignal): Promise<GetOutcome> {
         ...(req.servername !== undefined ? { servername: req.servername } : {}),
       });
       stream = t;
-      t.once('error', (e) => fail(describe(e)));
+      t.once('error', (e) => fail(describeSocketError(e)));
       t.once('secureConnect', startRequest);
     });
     arm();

@@ -1,28 +1,11 @@
 import { Socket } from 'node:net';
-import type { CheckTarget } from '@vigil/core/plugin';
+import { describeSocketError, type CheckTarget } from '@vigil/core/plugin';
 
 /**
  * A TCP conversation of request and reply lines, each wait bounded by connect_timeout and the
  * whole of it by the abort signal. Every failure is a message, never a throw; the socket is
  * destroyed by `close`, which the caller always reaches.
  */
-
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by the server',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EPIPE: 'connection closed by the server',
-  EADDRNOTAVAIL: 'bindto address is not an address of this host',
-  EADDRINUSE: 'bind_port is already in use',
-};
-
-function describe(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') return REASONS[code] ?? code;
-  return e instanceof Error ? e.message : String(e);
-}
 
 /** One SMTP reply: its code and its (last) text line. */
 export interface Reply {
@@ -59,7 +42,7 @@ export class LineSession {
       this.poke();
     });
     this.socket.on('error', (e) => {
-      this.error ??= describe(e);
+      this.error ??= describeSocketError(e);
       this.poke();
     });
     this.socket.on('close', () => {

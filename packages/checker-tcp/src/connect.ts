@@ -1,25 +1,7 @@
 import { Socket } from 'node:net';
-import type { CheckTarget } from '@vigil/core/plugin';
+import { describeSocketError, type CheckTarget } from '@vigil/core/plugin';
 
 /** Why a connection could not be made, in words an operator can act on. */
-const REASONS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'connection timed out',
-  EADDRNOTAVAIL: 'bindto address is not an address of this host',
-  EADDRINUSE: 'bind_port is already in use',
-  EACCES: 'permission denied',
-  EINVAL: 'invalid address or port',
-};
-
-export function describeSocketError(e: unknown): string {
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') return REASONS[code] ?? code;
-  return e instanceof Error ? e.message : String(e);
-}
-
 export function formatEndpoint(address: string, port: number): string {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }

@@ -35,3 +35,4 @@ export type {
 } from '../kernel/events.js';
 export type { Logger } from '../kernel/logger.js';
 export type { Clock } from '../kernel/clock.js';
+export { describeSocketError } from './socket-errors.js';
