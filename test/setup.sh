@@ -8,6 +8,12 @@ have keepalived || need+=(keepalived)
 have ip || need+=(iproute2)
 have nft || need+=(nftables)
 have openssl || need+=(openssl)
+have mosquitto || need+=(mosquitto)
+have mosquitto_sub || need+=(mosquitto-clients)
+have tcpdump || need+=(tcpdump)
+[[ -x /usr/bin/linux.uml ]] || need+=(user-mode-linux)
+have modprobe || need+=(kmod)
+have ipvsadm || need+=(ipvsadm)
 
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
