@@ -34,7 +34,14 @@ export class NotifierHost implements Service {
       if (!def) throw new Error(`notifier '${block.type}' has no loaded plugin`);
       const log = this.log.child({ notifier: block.type });
       const services: PluginServices = { log, clock: this.clock, events: this.bus };
-      const notifier = def.create(block.config, services);
+      let notifier: Notifier;
+      try {
+        notifier = def.create(block.config, services);
+      } catch (err) {
+        // One notifier that cannot start (an unreadable ca_file, say) must not keep the daemon down.
+        log.error({ err }, `notifier '${block.type}' could not be created; the daemon runs without it`);
+        continue;
+      }
       const wanted = def.events ? new Set(def.events) : undefined;
       const unsubscribe = this.bus.onAny((e) => {
         if (wanted && !wanted.has(e.type)) return;
