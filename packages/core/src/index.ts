@@ -24,3 +24,4 @@ export { documentToStructured, structuredFromYaml, structuredToDocument } from '
 export { readConfigFile, readConfigText, type ReadOptions } from './config/reader/index.js';
 export { NotifierHost } from './kernel/notifier-host.js';
 export { keywordRows, keywordTablesMarkdown, statusCounts, type KeywordRow } from './config/keyword-table.js';
+export { VrrpService, type VrrpServiceOptions } from './vrrp/runtime/vrrp-service.js';

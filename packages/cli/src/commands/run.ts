@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type VigilConfig } from '@vigil/core';
+import { ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type VigilConfig, VrrpService } from '@vigil/core';
 import { EXIT, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
 
@@ -24,6 +24,8 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
   const kernel = new Kernel({ log, config: loaded.config });
   let config: VigilConfig = loaded.config;
   kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock));
+  // The VRRP process: forked when the configuration has vrrp_instance blocks.
+  kernel.addService(new VrrpService({ config: () => config, bus: kernel.events, log, logLevel: opts.logLevel }));
   log.info({ file, format: loaded.format, pid: process.pid }, 'vigil starting');
   await kernel.start();
 

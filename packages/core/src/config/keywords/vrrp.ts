@@ -789,7 +789,7 @@ export const bfdInstanceFields = {
 // --- authentication ------------------------------------------------------------------------------
 
 export const authenticationFields = {
-  auth_type: scalar('PASS|AH', (a) => a.oneOf(['PASS', 'AH'])).doc('PASS: cleartext password in the advert; AH: IPsec AH with HMAC-MD5-96. VRRPv2 over IPv4 only.'),
+  auth_type: scalar('PASS|AH', (a) => a.oneOf(['PASS', 'AH'])).active().doc('PASS: cleartext password in the advert; AH: IPsec AH with HMAC-MD5-96. VRRPv2 over IPv4 only.'),
   auth_pass: scalar('PASSWORD', (a, _node, ctx) => {
     const t = a.next('a password');
     // Keepalived keeps 8 characters and reports the truncation (its -t fails); so does vigil.
@@ -798,7 +798,7 @@ export const authenticationFields = {
       return t.text.slice(0, 8);
     }
     return t.text;
-  }).doc('The password, at most 8 characters; must be the same on every router.'),
+  }).active().doc('The password, at most 8 characters; must be the same on every router.'),
 };
 
 // --- unicast_peer ----------------------------------------------------------------------------
@@ -903,15 +903,15 @@ const ipKw = () => scalar('IP', (a: ArgReader) => ipOf(a, a.next('an IP address'
 
 export const vrrpInstanceFields = {
   // identity and transport
-  state: scalar('MASTER|BACKUP', (a) => a.oneOf(['MASTER', 'BACKUP'])).doc('Initial state wanted; MASTER only takes over at once with priority 255. Default: from the priority.'),
-  interface: scalar('IFNAME', (a) => readIfName(a)).doc('Interface the adverts are sent and received on, and the default one for VIPs.'),
+  state: scalar('MASTER|BACKUP', (a) => a.oneOf(['MASTER', 'BACKUP'])).active().doc('Initial state wanted; MASTER only takes over at once with priority 255. Default: from the priority.'),
+  interface: scalar('IFNAME', (a) => readIfName(a)).active().doc('Interface the adverts are sent and received on, and the default one for VIPs.'),
   vrf: scalar('VRF', (a) => readIfName(a, 'a VRF name')).unsupported().doc('VRF to use with unicast and no interface; vigil does not bind to VRFs.'),
-  virtual_router_id: k.int(1, 255).doc('The VRID, 1..255 (required): unique per interface and address family.'),
-  priority: k.int(1, 255).doc('Priority, 1..255 (default 100; 255 with state MASTER); 255 is the address owner.'),
-  advert_int: decimalSeconds(0.01, 255).doc('Seconds between adverts (default 1); whole seconds for VRRPv2, centiseconds up to 40.95 for VRRPv3.'),
-  version: k.int(2, 3).doc('VRRP version, 2 or 3 (default vrrp_version; IPv6 instances use 3).'),
+  virtual_router_id: k.int(1, 255).active().doc('The VRID, 1..255 (required): unique per interface and address family.'),
+  priority: k.int(1, 255).active().doc('Priority, 1..255 (default 100; 255 with state MASTER); 255 is the address owner.'),
+  advert_int: decimalSeconds(0.01, 255).active().doc('Seconds between adverts (default 1); whole seconds for VRRPv2, centiseconds up to 40.95 for VRRPv3.'),
+  version: k.int(2, 3).active().doc('VRRP version, 2 or 3 (default vrrp_version; IPv6 instances use 3).'),
   native_ipv6: k.flag().doc('Deprecated: force IPv6 (the family comes from the VIPs).'),
-  mcast_src_ip: ipKw().doc('Source address of adverts (default: the interface\'s primary address).'),
+  mcast_src_ip: ipKw().active().doc('Source address of adverts (default: the interface\'s primary address).'),
   unicast_src_ip: ipKw().doc('Source address of unicast adverts.'),
   mcast_dst_ip: scalar('MCAST_IP', (a: ArgReader) => {
     const t = a.next('a multicast address');
@@ -920,7 +920,7 @@ export const vrrpInstanceFields = {
       a.fail(`mcast_dst_ip '${t.text}' is not a${ip.family === 6 ? ' link-local (ffX2::)' : ''} multicast address`, t.loc, 'bad-address');
     }
     return ip;
-  }).doc('Multicast group of the adverts instead of 224.0.0.18 / ff02::12.'),
+  }).active().doc('Multicast group of the adverts instead of 224.0.0.18 / ff02::12.'),
   track_src_ip: k.flag().doc('Go to FAULT if the configured source address goes away.'),
   unicast_peer: k.list('IP [min_ttl 0..255] [max_ttl 0..255]', readPeer).doc('Send adverts to these peers by unicast instead of multicast.'),
   unicast_ttl: k.int(0, 255).doc('TTL (hop limit) of unicast adverts (default 255 for IPv4).'),
@@ -935,7 +935,7 @@ export const vrrpInstanceFields = {
   linkbeat_use_polling: withdrawn('use the top-level linkbeat_interfaces block'),
   lvs_sync_daemon_interface: withdrawn('use lvs_sync_daemon IFNAME inst VI in global_defs', 'IFNAME'),
   // authentication
-  authentication: k.block(authenticationFields).doc('VRRPv2 authentication (PASS or AH); not allowed with VRRPv3, IPv6 (AH) or strict mode.'),
+  authentication: k.block(authenticationFields).active().doc('VRRPv2 authentication (PASS or AH); not allowed with VRRPv3, IPv6 (AH) or strict mode.'),
   // VMAC / ipvlan
   use_vmac: scalar('[IFNAME] [MAC]', readUseVmac).doc('Put the VIPs on a macvlan with the VRRP virtual MAC (default name vrrp.VRID).'),
   use_vmac_addr: k.flag().doc('Also create VMACs on the other interfaces that carry VIPs.'),
@@ -944,12 +944,12 @@ export const vrrpInstanceFields = {
   garp_extra_if: garpExtraIf(0).doc('Seconds between gratuitous ARPs/NAs on VIP interfaces other than the instance\'s (VMACs, or all with `all`); 0 turns it off.'),
   vmac_garp_intvl: withdrawn("use 'garp_extra_if'", '[all] SECONDS'),
   // addresses, routes, rules
-  virtual_ipaddress: k.list('IP[/LEN] [dev IF] [brd IP|+|-] [scope S] [label L] [peer IP] [no_track] ...', addressReader('virtual')).doc('The VIPs: added on MASTER, removed on leaving it, carried in the adverts. One address family.'),
-  virtual_ipaddress_excluded: k.list('IP[/LEN] [dev IF] ...', addressReader('virtual')).doc('Addresses added and removed like VIPs but not advertised; may mix families.'),
+  virtual_ipaddress: k.list('IP[/LEN] [dev IF] [brd IP|+|-] [scope S] [label L] [peer IP] [no_track] ...', addressReader('virtual')).active().doc('The VIPs: added on MASTER, removed on leaving it, carried in the adverts. One address family.'),
+  virtual_ipaddress_excluded: k.list('IP[/LEN] [dev IF] ...', addressReader('virtual')).active().doc('Addresses added and removed like VIPs but not advertised; may mix families.'),
   promote_secondaries: k.flag().doc('Set promote_secondaries on the interface so removing one address keeps the others of its subnet.'),
   virtual_routes: k.list('[src IP] [to] PREFIX [via IP] [dev IF] [table T] [metric N] ...', routeReader('virtual')).doc('Routes added on MASTER (`ip route` syntax).'),
   virtual_rules: k.list('[from P] [to P] [iif IF] [fwmark M] table T preference N ...', ruleReader('virtual')).doc('Policy rules added on MASTER (`ip rule` syntax); give each a preference.'),
-  accept: k.flag().doc('Accept packets addressed to the VIPs when not the owner (default, unless strict mode).'),
+  accept: k.flag().active().doc('Accept packets addressed to the VIPs when not the owner (default, unless strict mode).'),
   no_accept: k.flag().doc('Drop packets addressed to the VIPs when not the owner (VRRPv3 Accept_Mode false).'),
   // tracking
   track_interface: trackInterface(),
@@ -958,9 +958,9 @@ export const vrrpInstanceFields = {
   track_process: trackProcess(),
   track_bfd: trackBfd(),
   // preemption
-  nopreempt: k.flag().doc('Never take over from a live master, whatever its priority. Needs state BACKUP.'),
-  preempt: k.flag().doc('Preemption (the default); kept for compatibility.'),
-  preempt_delay: decimalSeconds(0, 1000).doc('Seconds to wait before preempting a lower-priority master, 0..1000.'),
+  nopreempt: k.flag().active().doc('Never take over from a live master, whatever its priority. Needs state BACKUP.'),
+  preempt: k.flag().active().doc('Preemption (the default); kept for compatibility.'),
+  preempt_delay: decimalSeconds(0, 1000).active().doc('Seconds to wait before preempting a lower-priority master, 0..1000.'),
   // notifications
   notify_master: k.script().doc('Script run on becoming MASTER.'),
   notify_backup: k.script().doc('Script run on becoming BACKUP.'),
@@ -972,15 +972,15 @@ export const vrrpInstanceFields = {
   notify_priority_changes: k.bool().doc('Send priority changes to the notify FIFOs.'),
   smtp_alert: k.bool().doc('Send e-mail on state changes.'),
   // gratuitous ARP and timers
-  garp_master_delay: k.int(0, MAX_TIMER_SECONDS).doc('Seconds before the second gratuitous ARP burst on becoming MASTER (default vrrp_garp_master_delay).'),
-  garp_master_repeat: k.int(1, UINT_MAX).doc('Gratuitous ARPs/NAs per burst (default vrrp_garp_master_repeat).'),
-  garp_master_refresh: k.int(0, UINT_MAX).doc('Seconds between refreshes while MASTER; 0 for none.'),
-  garp_master_refresh_repeat: k.int(1, UINT_MAX).doc('Gratuitous ARPs/NAs per refresh.'),
-  garp_lower_prio_delay: k.int(0, MAX_TIMER_SECONDS).doc('Delay of the second burst after a lower-priority advert is received as MASTER.'),
-  garp_lower_prio_repeat: k.int(0, INT_MAX).doc('Gratuitous ARPs/NAs per burst after a lower-priority advert.'),
-  down_timer_adverts: k.int(1, 100).doc('Adverts missed before a backup takes over (default 3, as the RFCs say).'),
-  lower_prio_no_advert: k.bool().doc('As MASTER, do not answer a lower-priority advert with an advert.'),
-  higher_prio_send_advert: k.bool().doc('As MASTER, send one more advert before yielding to a higher priority.'),
+  garp_master_delay: k.int(0, MAX_TIMER_SECONDS).active().doc('Seconds before the second gratuitous ARP burst on becoming MASTER (default vrrp_garp_master_delay).'),
+  garp_master_repeat: k.int(1, UINT_MAX).active().doc('Gratuitous ARPs/NAs per burst (default vrrp_garp_master_repeat).'),
+  garp_master_refresh: k.int(0, UINT_MAX).active().doc('Seconds between refreshes while MASTER; 0 for none.'),
+  garp_master_refresh_repeat: k.int(1, UINT_MAX).active().doc('Gratuitous ARPs/NAs per refresh.'),
+  garp_lower_prio_delay: k.int(0, MAX_TIMER_SECONDS).active().doc('Delay of the second burst after a lower-priority advert is received as MASTER.'),
+  garp_lower_prio_repeat: k.int(0, INT_MAX).active().doc('Gratuitous ARPs/NAs per burst after a lower-priority advert.'),
+  down_timer_adverts: k.int(1, 100).active().doc('Adverts missed before a backup takes over (default 3, as the RFCs say).'),
+  lower_prio_no_advert: k.bool().active().doc('As MASTER, do not answer a lower-priority advert with an advert.'),
+  higher_prio_send_advert: k.bool().active().doc('As MASTER, send one more advert before yielding to a higher priority.'),
 };
 
 export type VrrpInstanceFields = typeof vrrpInstanceFields;
@@ -1080,6 +1080,7 @@ export const vrrpRootFields = {
       },
     })
     .many()
+    .active()
     .doc('A VRRP virtual router.'),
   static_ipaddress: k.list('IP[/LEN] [dev IF] [scope S] [track_group G] ...', addressReader('static')).doc('Addresses configured at start and never moved.'),
   static_routes: k.list('PREFIX [via IP] [dev IF] [track_group G] ...', routeReader('static')).doc('Routes configured at start and never moved.'),
