@@ -27,6 +27,8 @@ const httpGet = defineChecker<Fields>({
   description: 'healthy when every url answers with an accepted status, and the digest and regex where given',
   schema: httpSchema,
   required: ['url'],
+  // Keepalived's HTTP_GET and SSL_GET wait 3 s before a retry.
+  defaults: { delay_before_retry: 3 },
   create(config, services) {
     return new HttpChecker('HTTP_GET', false, config as HttpConfig, services);
   },
@@ -37,6 +39,7 @@ const sslGet = defineChecker<Fields>({
   description: 'HTTP_GET over TLS (no certificate verification; SNI with enable_sni)',
   schema: httpSchema,
   required: ['url'],
+  defaults: { delay_before_retry: 3 },
   create(config, services) {
     return new HttpChecker('SSL_GET', true, config as HttpConfig, services);
   },

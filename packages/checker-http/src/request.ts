@@ -32,6 +32,8 @@ export interface GetResponse {
   readonly md5?: string;
   readonly body: Buffer;
   readonly bodyBytes: number;
+  /** The header as received, status line to blank line included (genhash -v shows it). */
+  readonly rawHeader: Buffer;
 }
 
 export type GetOutcome = { ok: true; response: GetResponse } | { ok: false; detail: string };
@@ -63,6 +65,7 @@ export function get(req: GetRequest, signal: AbortSignal): Promise<GetOutcome> {
 
     let head: Buffer = Buffer.alloc(0);
     let header: { status: number; contentLength?: number } | undefined;
+    let rawHeader: Buffer = Buffer.alloc(0);
     let md5: Hash | undefined = req.digest ? createHash('md5') : undefined;
     const kept: Buffer[] = [];
     let keptBytes = 0;
@@ -106,6 +109,7 @@ export function get(req: GetRequest, signal: AbortSignal): Promise<GetOutcome> {
           ...(md5 ? { md5: md5.digest('hex') } : {}),
           body: Buffer.concat(kept),
           bodyBytes,
+          rawHeader,
         },
       });
       md5 = undefined;
@@ -145,6 +149,7 @@ export function get(req: GetRequest, signal: AbortSignal): Promise<GetOutcome> {
       }
       const cl = /^content-length[ \t]*:[ \t]*(\d+)[ \t]*$/im.exec(text);
       header = { status: Number(status[1]), ...(cl ? { contentLength: Number(cl[1]) } : {}) };
+      rawHeader = Buffer.from(head.subarray(0, end.bodyStart));
       const rest = head.subarray(end.bodyStart);
       head = Buffer.alloc(0);
       if (header.contentLength === 0) complete();

@@ -1,6 +1,6 @@
 import type { Checker, CheckResult, CheckTarget, PluginServices } from '@vigil/core/plugin';
 import { resolveIds, type Ids } from './ids.js';
-import { runProgram } from './run.js';
+import { runProgram, type RunEnd } from './run.js';
 import type { MiscConfig } from './schema.js';
 
 /** Keepalived's delay_loop default, used as misc_timeout when neither is in the block. */
@@ -29,7 +29,7 @@ export class MiscChecker implements Checker {
   async check(_target: CheckTarget, signal: AbortSignal): Promise<CheckResult> {
     const clock = this.services.clock;
     const start = clock.monotonicMs();
-    const done = (ok: boolean, detail: string, weight?: number): CheckResult => ({
+    const done = (ok: boolean, detail: string, weight?: number | null): CheckResult => ({
       ok,
       detail,
       latencyMs: clock.monotonicMs() - start,
@@ -38,21 +38,30 @@ export class MiscChecker implements Checker {
     const cmd = this.config.misc_path;
     if (!cmd) return done(false, 'MISC_CHECK has no misc_path');
     const name = cmd.argv[0] ?? cmd.command;
-
-    let ids: { uid: number; gid: number } | undefined;
-    const user = this.config.user;
-    if (user) {
-      this.ids ??= resolveIds(user.user, user.group);
-      const r = await this.ids;
-      if ('error' in r) {
-        this.ids = undefined; // the account may be created later
-        return done(false, `cannot run ${name}: ${r.error}`);
-      }
-      ids = r;
-    }
-
     const timeout = this.timeoutSeconds;
-    const end = await runProgram({ argv: cmd.argv, timeoutMs: timeout * 1000, ...(ids ?? {}) }, signal);
+    const scripts = this.services.scripts;
+
+    let end: RunEnd;
+    if (scripts) {
+      // The kernel's runner: Keepalived's default script user and enable_script_security.
+      const user = this.config.user;
+      const r = await scripts.run({ command: cmd.command, argv: cmd.argv, ...(user ? { user: user.user, ...(user.group !== undefined ? { group: user.group } : {}) } : {}) }, { timeoutMs: timeout * 1000, signal });
+      if (r.kind === 'refused') return done(false, `${name} is not run: ${r.error.message}`);
+      end = r;
+    } else {
+      let ids: { uid: number; gid: number } | undefined;
+      const user = this.config.user;
+      if (user) {
+        this.ids ??= resolveIds(user.user, user.group);
+        const r = await this.ids;
+        if ('error' in r) {
+          this.ids = undefined; // the account may be created later
+          return done(false, `cannot run ${name}: ${r.error}`);
+        }
+        ids = r;
+      }
+      end = await runProgram({ argv: cmd.argv, timeoutMs: timeout * 1000, ...(ids ?? {}) }, signal);
+    }
     switch (end.kind) {
       case 'aborted':
         return done(false, 'check aborted');
@@ -64,7 +73,8 @@ export class MiscChecker implements Checker {
         return done(false, `${name} was killed by ${end.signal}`);
       case 'exit': {
         const code = end.code;
-        if (code === 0) return done(true, `${name} exited with status 0`);
+        // With misc_dynamic, status 0 puts the configured weight back (null), as Keepalived does.
+        if (code === 0) return done(true, `${name} exited with status 0`, this.config.misc_dynamic ? null : undefined);
         if (this.config.misc_dynamic && code >= 2 && code <= 255) return done(true, `${name} exited with status ${code}: weight ${code - 2}`, code - 2);
         return done(false, `${name} exited with status ${code}`);
       }

@@ -23,6 +23,12 @@ export default defineChecker<Fields>({
   // As in Keepalived: the block takes the scheduling keywords, not connect_ip, connect_timeout, ...
   connectionless: true,
   required: ['misc_path'],
+  // Keepalived: MISC_CHECK does not retry unless told to.
+  defaults: { retry: 0 },
+  // misc_timeout (else delay_loop), then 2 s between SIGTERM and SIGKILL, and a margin.
+  maxDuration(config) {
+    return new MiscChecker(config as MiscConfig, undefined as never).timeoutSeconds + 3;
+  },
   schema: miscSchema,
   create(config, services) {
     return new MiscChecker(config as MiscConfig, services);

@@ -85,7 +85,8 @@ describe('MISC_CHECK', () => {
     }
     const zero = await check({ misc_dynamic: true, misc_path: cmd(await script('d0.sh', 'exit 0')) });
     assert.equal(zero.ok, true);
-    assert.equal(zero.weight, undefined);
+    // Status 0 puts the configured weight back (Keepalived's rs->iweight): null says so.
+    assert.equal(zero.weight, null);
     const one = await check({ misc_dynamic: true, misc_path: cmd(await script('d1.sh', 'exit 1')) });
     assert.equal(one.ok, false);
     assert.equal(one.weight, undefined);

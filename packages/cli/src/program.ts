@@ -80,6 +80,22 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/keywords.js'), 'keywordsCommand'));
 
   program
+    .command('genhash')
+    .description("print the MD5 digest of a page's body, for HTTP_GET / SSL_GET's digest (Keepalived's genhash)")
+    .option('-s, --server <address>', 'server address')
+    .option('-p, --port <port>', 'server port (default 80, 443 with -S)')
+    .option('-u, --url <path>', 'url path, e.g. /index.html')
+    .option('-S, --use-ssl', 'connect with TLS (SSL_GET)')
+    .option('-V, --use-virtualhost <host>', 'Host header (the checker\'s virtualhost)')
+    .option('-I, --use-sni [name]', 'send SNI: NAME, or the virtualhost when alone')
+    .option('-P, --protocol <version>', 'HTTP protocol: 1.0, 1.0c (1.0 with Connection: close) or 1.1', '1.0')
+    .option('-t, --timeout <seconds>', 'connect and read timeout (default 5)')
+    .option('-m, --fwmark <mark>', 'firewall mark (accepted; not applied)')
+    .option('-b, --bindto <address>', 'source address')
+    .option('-v, --verbose', 'show the header, the body and the hash in hex, as genhash -v')
+    .action(lazy(() => import('./commands/genhash.js'), 'genhashCommand'));
+
+  program
     .command('demo')
     .description('the demo lab (needs root)')
     .action(lazy(() => import('./commands/demo.js'), 'demoCommand'));

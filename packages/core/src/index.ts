@@ -24,4 +24,6 @@ export { documentToStructured, structuredFromYaml, structuredToDocument } from '
 export { readConfigFile, readConfigText, type ReadOptions } from './config/reader/index.js';
 export { NotifierHost } from './kernel/notifier-host.js';
 export { keywordRows, keywordTablesMarkdown, statusCounts, type KeywordRow } from './config/keyword-table.js';
+export * from './check/index.js';
+export { ScriptRunner, ScriptError, needsShell, describeScriptEnd, type ScriptCommand, type ScriptEnd, type PreparedScript, type RunOptions as ScriptRunOptions, type ScriptRunnerOptions, type ScriptErrorCode } from './kernel/script-runner.js';
 export { VrrpService, type VrrpServiceOptions } from './vrrp/runtime/vrrp-service.js';

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type VigilConfig, VrrpService } from '@vigil/core';
+import { CheckerSupervisor, ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type PluginRegistry, type VigilConfig, VrrpService } from '@vigil/core';
 import { EXIT, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
 
@@ -23,7 +23,10 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
 
   const kernel = new Kernel({ log, config: loaded.config });
   let config: VigilConfig = loaded.config;
+  let registry: PluginRegistry = loaded.registry;
   kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock));
+  // The checker process: forked when the configuration has virtual servers.
+  kernel.addService(new CheckerSupervisor({ config: () => config, registry: () => registry, bus: kernel.events, log, logLevel: opts.logLevel }));
   // The VRRP process: forked when the configuration has vrrp_instance blocks.
   kernel.addService(new VrrpService({ config: () => config, bus: kernel.events, log, logLevel: opts.logLevel }));
   log.info({ file, format: loaded.format, pid: process.pid }, 'vigil starting');
@@ -50,6 +53,7 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
       try {
         const next = await load();
         config = next.config;
+        registry = next.registry;
         return next.config;
       } catch (e) {
         if (e instanceof ConfigError) for (const d of e.diagnostics.errors) log.error({ at: `${d.loc.file}:${d.loc.line}:${d.loc.col}`, code: d.code }, d.message);

@@ -3,6 +3,7 @@ import type { EventBus } from '../kernel/event-bus.js';
 import type { Clock } from '../kernel/clock.js';
 import type { VigilEvent, VigilEventType } from '../kernel/events.js';
 import type { Logger } from '../kernel/logger.js';
+import type { RunOptions, ScriptCommand, ScriptEnd } from '../kernel/script-runner.js';
 
 /** The plugin API version this core implements; plugins declare a semver range for it. */
 export const PLUGIN_API_VERSION = '1.0.0';
@@ -14,6 +15,17 @@ export interface PluginServices {
   readonly clock: Clock;
   /** Read-only view of the event bus: plugins may listen, only the kernel emits. */
   readonly events: Pick<EventBus, 'on' | 'onAny'>;
+  /**
+   * Runs a configured script as Keepalived would: as its user (else script_user, else
+   * keepalived_script), under enable_script_security, in a process group killed at the timeout.
+   * Present when the kernel's checker scheduler runs the plugin.
+   */
+  readonly scripts?: ScriptHost;
+}
+
+/** The kernel's script runner, as plugins see it. */
+export interface ScriptHost {
+  run(cmd: ScriptCommand, opts: RunOptions): Promise<ScriptEnd>;
 }
 
 /** Where one check connects: the real server, or connect_ip / connect_port when given. */
@@ -36,8 +48,11 @@ export interface CheckResult {
   /** A short human explanation: "HTTP status 503", "connection refused". */
   readonly detail: string;
   readonly latencyMs: number;
-  /** A new weight for the real server (MISC_CHECK's misc_dynamic), when the checker sets one. */
-  readonly weight?: number;
+  /**
+   * A new weight for the real server (MISC_CHECK's misc_dynamic), when the checker sets one;
+   * `null` puts the configured weight back.
+   */
+  readonly weight?: number | null;
 }
 
 /** A configured checker for one real server. Retries, delay_loop and alpha/omega are the kernel's. */
@@ -46,6 +61,12 @@ export interface Checker {
   check(target: CheckTarget, signal: AbortSignal): Promise<CheckResult>;
   /** Frees what the checker holds (agents, pools) when its real server goes away. */
   close?(): Promise<void> | void;
+}
+
+export interface CheckerDefaults {
+  readonly retry?: number;
+  /** Seconds, or 'delay_loop' (DNS_CHECK). */
+  readonly delay_before_retry?: number | 'delay_loop';
 }
 
 export interface CheckerDefinition<F extends Fields = Fields> {
@@ -61,6 +82,17 @@ export interface CheckerDefinition<F extends Fields = Fields> {
    * only the scheduling keywords (delay_loop, retry, ...), not connect_ip, connect_timeout, ...
    */
   readonly connectionless?: boolean;
+  /**
+   * The checker's own defaults for the common keywords, where Keepalived's differ from the
+   * usual retry 1 / delay_before_retry 1 s (HTTP_GET: 3 s; MISC_CHECK: retry 0).
+   */
+  readonly defaults?: CheckerDefaults;
+  /**
+   * The longest one check may take, in seconds, given its block (with the effective delay_loop
+   * and connect_timeout filled in). The scheduler aborts the check then. Default: 3 x
+   * connect_timeout + 1 for connection checkers, delay_loop + 5 for connectionless ones.
+   */
+  maxDuration?(config: Record<string, unknown>): number;
   /** Keywords the block must contain (`misc_path` for MISC_CHECK): an error at the block otherwise. */
   readonly required?: readonly (keyof F & string)[];
   /**

@@ -14,7 +14,10 @@ export {
   type CheckResult,
   type Notifier,
   type PluginServices,
+  type ScriptHost,
+  type CheckerDefaults,
 } from './define.js';
+export type { ScriptCommand, ScriptEnd, RunOptions as ScriptRunOptions } from '../kernel/script-runner.js';
 export { k, type ScriptSpec } from '../config/schema/builders.js';
 export { splitScriptWords, type SplitResult } from '../config/tokenize.js';
 export type { ArgReader } from '../config/schema/args.js';

@@ -39,10 +39,10 @@ function readNonZeroPort(a: ArgReader): number {
 
 /** Where a checker connects from and to: every checker except MISC_CHECK (and FILE_CHECK/BFD_CHECK) takes these. */
 export const checkerConnectionFields = {
-  connect_ip: k.ip().doc('Address to check instead of the real server address.'),
-  connect_port: k.custom('PORT', readNonZeroPort).doc('Port to check instead of the real server port (1..65535).'),
-  bindto: k.ip().doc('Source address of the check connection; same family as connect_ip.'),
-  bind_port: k.custom('PORT', readNonZeroPort).doc('Source port of the check connection (1..65535).'),
+  connect_ip: k.ip().active().doc('Address to check instead of the real server address.'),
+  connect_port: k.custom('PORT', readNonZeroPort).active().doc('Port to check instead of the real server port (1..65535).'),
+  bindto: k.ip().active().doc('Source address of the check connection; same family as connect_ip.'),
+  bind_port: k.custom('PORT', readNonZeroPort).active().doc('Source port of the check connection (1..65535).'),
   bind_if: k
     .custom('IFNAME', (a) => {
       const t = a.next('an interface name');
@@ -52,24 +52,24 @@ export const checkerConnectionFields = {
     .doc('Interface to send the check from; needed when the target is an IPv6 link-local address.'),
   connect_timeout: k
     .custom('SECONDS', (a) => readPositiveTimer(a, CONNECT_TIMEOUT_MAX_SECONDS))
-    .doc('Seconds allowed to connect (default: the real server\'s, else 5; more than 0, at most 4294.967295).'),
+    .active().doc('Seconds allowed to connect (default: the real server\'s, else 5; more than 0, at most 4294.967295).'),
   fwmark: k.int(0, 4294967295).doc('Firewall mark (SO_MARK) put on the check\'s packets.'),
 };
 
 /** How often and how patiently a checker runs: every checker except FILE_CHECK/BFD_CHECK takes these. */
 export const checkerSchedulingFields = {
-  retry: k.int(0, 4294967295).doc('Failed attempts retried before an up checker goes down (default 1; MISC_CHECK 0; DNS_CHECK 3).'),
+  retry: k.int(0, 4294967295).active().doc('Failed attempts retried before an up checker goes down (default 1; MISC_CHECK 0; DNS_CHECK 3).'),
   nb_get_retry: k
     .int(0, 4294967295)
     .deprecated("'retry'", 'retry')
-    .doc("Old name of 'retry' (Keepalived 2.2 still accepts it in HTTP_GET and SSL_GET only)."),
+    .active().doc("Old name of 'retry' (Keepalived 2.2 still accepts it in HTTP_GET and SSL_GET only)."),
   delay_before_retry: k
     .custom('SECONDS', readTimer)
-    .doc('Seconds between a failure and its retry (default 1; HTTP_GET/SSL_GET 3; DNS_CHECK delay_loop).'),
-  warmup: k.custom('SECONDS', readTimer).doc('The first check starts after a random delay of up to this many seconds (default delay_loop; 0 = none).'),
-  delay_loop: k.custom('SECONDS', (a) => readPositiveTimer(a)).doc('Seconds between checks (default: the real server\'s, else the virtual server\'s, else 60).'),
-  alpha: k.bool().doc('Start with this checker down: the real server joins only after a first success.'),
-  log_all_failures: k.bool().doc('Log every failed attempt, not only state changes.'),
+    .active().doc('Seconds between a failure and its retry (default 1; HTTP_GET/SSL_GET 3; DNS_CHECK delay_loop).'),
+  warmup: k.custom('SECONDS', readTimer).active().doc('The first check starts after a random delay of up to this many seconds (default delay_loop; 0 = none).'),
+  delay_loop: k.custom('SECONDS', (a) => readPositiveTimer(a)).active().doc('Seconds between checks (default: the real server\'s, else the virtual server\'s, else 60).'),
+  alpha: k.bool().active().doc('Start with this checker down: the real server joins only after a first success.'),
+  log_all_failures: k.bool().active().doc('Log every failed attempt, not only state changes.'),
 };
 
 /**

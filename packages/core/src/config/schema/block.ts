@@ -8,10 +8,10 @@ import type { BlockSchemaLike, ExtensionPoint, KeywordStatus, ParseContext } fro
 export type Fields = Record<string, AnyKeyword>;
 
 /**
- * How far the kernel honours plugin blocks at each extension point: checker blocks are read and
- * validated, but the scheduler that runs them is not built yet.
+ * How far the kernel honours plugin blocks at each extension point: checker blocks run in the
+ * checker process's scheduler (core/src/check), notifier blocks in the notifier host.
  */
-export const EXTENSION_BLOCK_STATUS: Record<ExtensionPoint, KeywordStatus> = { checker: 'parsed', notifier: 'active' };
+export const EXTENSION_BLOCK_STATUS: Record<ExtensionPoint, KeywordStatus> = { checker: 'active', notifier: 'active' };
 
 /** A checker (or other plugin) block found inside a block, with its plugin-validated config. */
 export interface ExtensionBlock {
