@@ -44,7 +44,7 @@ export const emailSchema = {
   ca_file: k.string('FILE').active().doc("PEM CA certificate(s) to verify the server's certificate with. Default: the system CAs."),
   username: k.string('NAME').active().doc('User for SMTP AUTH.'),
   password: k.string('SECRET').active().doc('Password for SMTP AUTH.'),
-  router_id: k.string('NAME').active().doc('The name in the subject: [router_id]. Default: global_defs router_id when core passes it, else the host name.'),
+  router_id: k.string('NAME').active().doc('The name in the subject: [router_id]. Default: global_defs router_id, else the host name.'),
   queue_size: k.int(1, 100_000).active().doc('Alerts waiting to be sent, at most; beyond it the oldest are dropped. Default 100.'),
   retries: k.int(0, 1000).active().doc('Further attempts for an alert the server did not take. Default 3.'),
   retry_delay: k.timer(0, 3600).active().doc('Seconds before the first retry; each next one waits twice as long (at most 300 s). Default 10.'),

@@ -57,7 +57,7 @@ function readCa(file: string): Buffer {
 }
 
 /** Fills the defaults. Throws, naming the keyword, when a required one is missing. */
-export function resolveOptions(config: FieldValues<EmailSchema> & Record<string, unknown>): EmailOptions {
+export function resolveOptions(config: FieldValues<EmailSchema> & Record<string, unknown>, defaultRouterId?: string): EmailOptions {
   if (!config.smtp_server) throw new Error("notifier email: 'smtp_server' is required");
   const to = (config.to ?? []).flat();
   if (to.length === 0) throw new Error("notifier email: 'to' is required (one or more recipients)");
@@ -76,7 +76,7 @@ export function resolveOptions(config: FieldValues<EmailSchema> & Record<string,
     ...(config.ca_file !== undefined ? { ca: readCa(config.ca_file) } : {}),
     ...(config.username !== undefined ? { username: config.username } : {}),
     ...(config.password !== undefined ? { password: config.password } : {}),
-    routerId: config.router_id ?? hostname(),
+    routerId: config.router_id ?? defaultRouterId ?? hostname(),
     queueSize: config.queue_size ?? DEFAULTS.queueSize,
     retries: config.retries ?? DEFAULTS.retries,
     retryDelayMs,

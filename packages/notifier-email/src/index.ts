@@ -26,6 +26,6 @@ export default defineNotifier<Fields>({
   // Keepalived mails these; priority changes and single check results are not mailed.
   events: ['vrrp.state', 'pool.change', 'pool.quorum', 'daemon.lifecycle'],
   create(config, services) {
-    return new EmailNotifier(resolveOptions(config), services);
+    return new EmailNotifier(resolveOptions(config, services.routerId), services);
   },
 });

@@ -38,7 +38,7 @@ export const mqttSchema = {
   ca_file: k.string('FILE').active().doc('PEM file of the CA(s) that signed the broker certificate (mqtts://, wss://). Default: the system CAs.'),
   cert_file: k.string('FILE').active().doc('PEM client certificate, for brokers that require one.'),
   key_file: k.string('FILE').active().doc('PEM private key of cert_file.'),
-  router_id: k.string('NAME').active().doc('This router\'s name in the default topic prefix. Default: global_defs router_id when core passes it, else the host name.'),
+  router_id: k.string('NAME').active().doc('This router\'s name in the default topic prefix. Default: global_defs router_id, else the host name.'),
   topic_prefix: k.custom('PREFIX', readPrefix).active().doc('Prefix of every topic. Default vigil/<router_id>.'),
   qos: k.int(0, 2).active().doc('QoS of every message. Default 1.'),
   retain: k.bool().active().doc('Retain the state topics (vrrp, vrrp_group, pool). Default on. The status topic is always retained, events never.'),

@@ -23,6 +23,6 @@ export default defineNotifier<Fields>({
   description: 'publishes VRRP, pool and daemon events to an MQTT broker: retained state topics and an event stream',
   schema: mqttSchema,
   create(config, services) {
-    return new MqttNotifier(resolveOptions(config), services);
+    return new MqttNotifier(resolveOptions(config, services.routerId), services);
   },
 });

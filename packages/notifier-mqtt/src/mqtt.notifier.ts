@@ -55,8 +55,8 @@ function readPem(option: string, file: string): Buffer {
 }
 
 /** Fills the defaults and reads the PEM files. Throws, naming the option, when a file cannot be read. */
-export function resolveOptions(config: FieldValues<MqttSchema> & Record<string, unknown>): MqttOptions {
-  const routerId = config.router_id ?? hostname();
+export function resolveOptions(config: FieldValues<MqttSchema> & Record<string, unknown>, defaultRouterId?: string): MqttOptions {
+  const routerId = config.router_id ?? defaultRouterId ?? hostname();
   const reconnectDelayMs = (config.reconnect_delay ?? DEFAULTS.reconnectDelayS) * 1000;
   if ((config.cert_file === undefined) !== (config.key_file === undefined)) {
     throw new Error('notifier mqtt: cert_file and key_file go together; give both or neither');

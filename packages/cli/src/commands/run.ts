@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { CheckerSupervisor, ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type PluginRegistry, type VigilConfig, VrrpService } from '@vigil/core';
 import { EXIT, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
@@ -24,7 +25,8 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
   const kernel = new Kernel({ log, config: loaded.config });
   let config: VigilConfig = loaded.config;
   let registry: PluginRegistry = loaded.registry;
-  kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock));
+  const routerId = () => config.global_defs?.router_id ?? hostname().split('.')[0] ?? hostname();
+  kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock, routerId));
   // The checker process: forked when the configuration has virtual servers.
   kernel.addService(new CheckerSupervisor({ config: () => config, registry: () => registry, bus: kernel.events, log, logLevel: opts.logLevel }));
   // The VRRP process: forked when the configuration has vrrp_instance blocks.

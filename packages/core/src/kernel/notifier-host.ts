@@ -26,6 +26,8 @@ export class NotifierHost implements Service {
     private readonly bus: EventBus,
     private readonly log: Logger,
     private readonly clock: Clock,
+    /** global_defs router_id, else the host name, as the configuration in force says. */
+    private readonly routerId: () => string,
   ) {}
 
   async start(): Promise<void> {
@@ -33,7 +35,7 @@ export class NotifierHost implements Service {
       const def = this.registry.definition('notifier', block.type);
       if (!def) throw new Error(`notifier '${block.type}' has no loaded plugin`);
       const log = this.log.child({ notifier: block.type });
-      const services: PluginServices = { log, clock: this.clock, events: this.bus };
+      const services: PluginServices = { log, clock: this.clock, events: this.bus, routerId: this.routerId() };
       let notifier: Notifier;
       try {
         notifier = def.create(block.config, services);

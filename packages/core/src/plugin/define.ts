@@ -15,6 +15,8 @@ export interface PluginServices {
   readonly clock: Clock;
   /** Read-only view of the event bus: plugins may listen, only the kernel emits. */
   readonly events: Pick<EventBus, 'on' | 'onAny'>;
+  /** This machine's name: global_defs router_id, else the host name (Keepalived's default). */
+  readonly routerId?: string;
   /**
    * Runs a configured script as Keepalived would: as its user (else script_user, else
    * keepalived_script), under enable_script_security, in a process group killed at the timeout.
