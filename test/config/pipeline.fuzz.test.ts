@@ -9,23 +9,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoverPlugins, loadConfig, PluginRegistry, type HostInfo } from '@vigil/core';
+import { mulberry32 } from '@vigil/core/testing';
 import { CORPUS_DIR } from '../lib/paths.js';
 
 const SEED = Number(process.env.VIGIL_FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CASES = Number(process.env.VIGIL_FUZZ_CASES ?? 3000);
 const host: HostInfo = { interfaceExists: (n) => n === 'eth0' || n === 'eth1' };
 
-/** mulberry32: small, fast, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['{', '}', '"', "'", '\\', '#', '!', '$X', '${X}', '$X=1', '~SEQ(i,1,3)', '~LST(v,a,b)', '@id ', '@^id ', 'include *.inc', '\n', ' ', '\t', '0', '-1', '256', '99999999999', '192.0.2.1', '2001:db8::1', '/33', 'vrrp_instance', 'virtual_server', 'real_server', 'TCP_CHECK', 'HTTP_GET', 'url', 'notifier', 'global_defs', '\u0000', '\r\n', 'é'];
 
@@ -41,7 +31,7 @@ describe('pipeline fuzz', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it(`${CASES} mutated and random inputs (seed ${SEED})`, { timeout: 300_000 }, async () => {
-    const rand = prng(SEED);
+    const rand = mulberry32(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
     let slowest = 0;
     for (let i = 0; i < CASES; i++) {

@@ -45,3 +45,5 @@ export async function checkFile(file: string): Promise<Checked> {
   const diags = new Diagnostics();
   return validated(diags, readConfigFile(file, diags));
 }
+
+export { mulberry32, SeededRandom } from '../util/random.js';

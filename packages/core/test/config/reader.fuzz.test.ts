@@ -8,6 +8,7 @@ import { Diagnostics } from '../../src/config/diagnostics.js';
 import type { SourceLoc } from '../../src/config/location.js';
 import { readConfigText } from '../../src/config/reader/index.js';
 import { tempTree } from './reader.helpers.js';
+import { SeededRandom as Random } from '../../src/util/random.js';
 
 /**
  * Feeds the reader thousands of generated inputs and checks it always returns promptly, never
@@ -17,29 +18,7 @@ import { tempTree } from './reader.helpers.js';
 const CASES_PER_KIND = 2000;
 const MAX_MS_PER_CASE = 2000;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-class Random {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-}
 
 const SNIPPETS = [
   `global_defs {\n  router_id lb1 # id\n  @main vrrp_strict\n  notification_email { ops@example.com }\n}\n`,

@@ -13,6 +13,7 @@ import {
   type ReceiverConfig,
 } from '../../src/vrrp/packet/index.js';
 import { fixIpv4Checksum, loadFixtures, splitIpv6 } from './packet-fixtures.js';
+import { SeededRandom as Random } from '../../src/util/random.js';
 
 /**
  * Feeds the decoders random and mutated packets: they must never throw, always answer ok or a known reason,
@@ -23,34 +24,7 @@ const CASES_PER_KIND = 1500;
 const MAX_MS_PER_CASE = 50;
 const MAX_MS_PER_KIND = 10_000;
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-class Random {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  int(max: number): number {
-    return Math.floor(this.next() * max);
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)] as T;
-  }
-  bytes(length: number): Buffer {
-    const out = Buffer.alloc(length);
-    for (let i = 0; i < length; i++) out[i] = this.int(256);
-    return out;
-  }
-}
 
 /** A packet to start from, and how its receiver decodes it. */
 interface Target {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SourceLoc } from '../location.js';
 import type { BuiltinDefinition } from './macros.js';
 import type { Reporter } from './report.js';
+import { mulberry32 } from '../../util/random.js';
 
 export interface BuiltinContext {
   readonly configId: string;
@@ -72,14 +73,3 @@ function environmentValue(name: string, at: SourceLoc, ctx: BuiltinContext): str
   return '';
 }
 
-/** A small seeded generator: the same `random_seed` gives the same configuration. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

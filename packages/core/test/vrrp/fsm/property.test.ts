@@ -6,23 +6,13 @@ import { createSyncGroup, stepGroup, type SyncGroupState } from '../../../src/vr
 import type { FsmAction, FsmEvent, InstanceParams, InstanceState, TimerKind, TrackerConfig } from '../../../src/vrrp/fsm/types.js';
 import { TIMER_KINDS } from '../../../src/vrrp/fsm/types.js';
 import { params } from './fixtures.js';
+import { mulberry32 } from '../../../src/util/random.js';
 
 /*
  * Seeded random sequences of events against invariants that must hold after every step. A failure
  * names its seed and step, so it can be replayed.
  */
 
-/** mulberry32: small, seedable, good enough to explore. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   constructor(readonly next: () => number) {}
@@ -175,7 +165,7 @@ const STEPS = 150;
 describe('property: random event sequences keep the invariants', () => {
   it(`${SEQUENCES} seeded sequences of ${STEPS} events`, () => {
     for (let seed = 1; seed <= SEQUENCES; seed++) {
-      const r = new Random(prng(seed));
+      const r = new Random(mulberry32(seed));
       let s = createInstance(randomParams(r));
       const held = new Map<TimerKind, number>();
       let now = 0;
@@ -196,7 +186,7 @@ describe('property: random event sequences keep the invariants', () => {
 
   it('an owner with state MASTER and nothing down is MASTER right after startup', () => {
     for (let seed = 1; seed <= 100; seed++) {
-      const r = new Random(prng(seed));
+      const r = new Random(mulberry32(seed));
       const p = randomParams(r, { priority: 255, initialState: 'MASTER', trackers: [] });
       const { state, actions } = step(createInstance(p), { kind: 'startup' }, r.int(0, 1e6));
       assert.equal(state.state, 'MASTER', `seed ${seed}`);
@@ -208,7 +198,7 @@ describe('property: random event sequences keep the invariants', () => {
 describe('property: sync group members move together', () => {
   it('200 seeded sequences: all members MASTER or none, all in FAULT or none', () => {
     for (let seed = 1; seed <= 200; seed++) {
-      const r = new Random(prng(seed * 7919));
+      const r = new Random(mulberry32(seed * 7919));
       const base = randomParams(r, { syncGroup: { name: 'G', trackingWeight: r.chance(0.5) }, trackers: [] });
       const names = ['VI_1', 'VI_2', 'VI_3'].slice(0, r.int(2, 3));
       let g: SyncGroupState = createSyncGroup(
