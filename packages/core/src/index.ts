@@ -23,7 +23,9 @@ export { loadConfig, loadConfigOrThrow, findConfigFile, formatOf, ConfigError, D
 export { documentToStructured, structuredFromYaml, structuredToDocument } from './config/structured.js';
 export { readConfigFile, readConfigText, type ReadOptions } from './config/reader/index.js';
 export { NotifierHost } from './kernel/notifier-host.js';
+export { emailBlockFromGlobalDefs } from './kernel/keepalived-email.js';
 export { keywordRows, keywordTablesMarkdown, statusCounts, type KeywordRow } from './config/keyword-table.js';
 export * from './check/index.js';
 export { ScriptRunner, ScriptError, needsShell, describeScriptEnd, type ScriptCommand, type ScriptEnd, type PreparedScript, type RunOptions as ScriptRunOptions, type ScriptRunnerOptions, type ScriptErrorCode } from './kernel/script-runner.js';
 export { VrrpService, type VrrpServiceOptions } from './vrrp/runtime/vrrp-service.js';
+export { PoolManager, type PoolManagerOptions, type LvsBackendChoice } from './pool/pool-manager.js';

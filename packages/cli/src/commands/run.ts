@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { CheckerSupervisor, ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type PluginRegistry, type VigilConfig, VrrpService } from '@vigil/core';
+import { CheckerSupervisor, ConfigError, createLogger, Kernel, loadConfigOrThrow, NotifierHost, systemClock, type LogLevel, type PluginRegistry, PoolManager, type VigilConfig, VrrpService } from '@vigil/core';
 import { EXIT, printDiagnostics } from '../output.js';
 import { loadOptions, resolveConfigFile, type ConfigCliOptions } from './options.js';
 
@@ -26,9 +26,11 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
   let config: VigilConfig = loaded.config;
   let registry: PluginRegistry = loaded.registry;
   const routerId = () => config.global_defs?.router_id ?? hostname().split('.')[0] ?? hostname();
-  kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock, routerId));
+  kernel.addService(new NotifierHost(() => config.notifier ?? [], loaded.registry, kernel.events, log, systemClock, routerId, () => config));
   // The checker process: forked when the configuration has virtual servers.
   kernel.addService(new CheckerSupervisor({ config: () => config, registry: () => registry, bus: kernel.events, log, logLevel: opts.logLevel }));
+  // The pool manager: programs IPVS or nftables from the virtual servers and the checkers' events.
+  kernel.addService(new PoolManager({ config: () => config, bus: kernel.events, log }));
   // The VRRP process: forked when the configuration has vrrp_instance blocks.
   kernel.addService(new VrrpService({ config: () => config, bus: kernel.events, log, logLevel: opts.logLevel }));
   log.info({ file, format: loaded.format, pid: process.pid }, 'vigil starting');

@@ -58,6 +58,12 @@ export async function validateDocument(doc: ConfigDocument, diags: Diagnostics, 
     // `notifier NAME { }` names its plugin in the first argument.
     if (n.keyword === 'notifier' && n.args[0] && !used.has(n.args[0].text)) used.set(n.args[0].text, n.args[0].loc);
   }
+  // Keepalived mails from global_defs alone; vigil does it with the email notifier plugin.
+  if (!used.has('email') && used.has('smtp_server') && used.has('notification_email')) {
+    const g = doc.nodes.find((n) => n.keyword === 'global_defs');
+    const smtp = g?.children?.find((c) => c.keyword === 'smtp_server');
+    if (smtp && g?.children?.some((c) => c.keyword === 'notification_email')) used.set('email', smtp.loc);
+  }
   await registry.loadFor(used.keys());
   for (const [keyword, loc] of used) {
     for (const kind of ['checker', 'notifier'] as const) {

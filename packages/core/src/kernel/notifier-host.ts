@@ -1,9 +1,10 @@
-import type { NotifierBlock } from '../config/keywords/root.js';
+import type { NotifierBlock, VigilConfig } from '../config/keywords/root.js';
 import type { Notifier, PluginServices } from '../plugin/define.js';
 import type { PluginRegistry } from '../plugin/registry.js';
 import type { Clock } from './clock.js';
 import type { EventBus } from './event-bus.js';
 import type { Service } from './kernel.js';
+import { emailBlockFromGlobalDefs } from './keepalived-email.js';
 import type { Logger } from './logger.js';
 
 interface Running {
@@ -28,10 +29,27 @@ export class NotifierHost implements Service {
     private readonly clock: Clock,
     /** global_defs router_id, else the host name, as the configuration in force says. */
     private readonly routerId: () => string,
+    /**
+     * The configuration in force. When given, Keepalived's global_defs mail settings
+     * (smtp_server, notification_email, ...) run the email notifier as if a
+     * `notifier email { }` block said the same (see keepalived-email.ts).
+     */
+    private readonly config?: () => VigilConfig | undefined,
   ) {}
 
+  /** The blocks run: the configured ones, and the email one global_defs implies. */
+  private allBlocks(): NotifierBlock[] {
+    const blocks = [...this.blocks()];
+    const derived = this.config ? emailBlockFromGlobalDefs(this.config()) : undefined;
+    if (derived && !blocks.some((b) => b.type === 'email')) {
+      if (this.registry.definition('notifier', 'email')) blocks.push(derived);
+      else this.log.warn('global_defs sets smtp_server and notification_email, but no email notifier plugin is installed: no e-mail alerts');
+    }
+    return blocks;
+  }
+
   async start(): Promise<void> {
-    for (const block of this.blocks()) {
+    for (const block of this.allBlocks()) {
       const def = this.registry.definition('notifier', block.type);
       if (!def) throw new Error(`notifier '${block.type}' has no loaded plugin`);
       const log = this.log.child({ notifier: block.type });

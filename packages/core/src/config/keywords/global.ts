@@ -466,6 +466,7 @@ export const globalDefsFields = {
   disable_local_igmp: k.flag().unsupported().doc('Turn off IGMP reports for 224.0.0.0/24 on VMACs; not done by vigil.'),
 
   // --- IPVS -------------------------------------------------------------------------------------
+  lvs_backend: k.oneOf(['auto', 'ipvs', 'nftables']).active().doc('vigil: the data plane of the virtual servers: ipvs, nftables, or auto (default: IPVS when the kernel has it, else nftables).'),
   lvs_sync_daemon: scalar('IF [[inst] VI] [id N] [maxlen N] [port N] [ttl N] [group IP]', readLvsSyncDaemon).doc('Run the IPVS connection sync daemon on IF, following the state of a VRRP instance.'),
   lvs_timeouts: scalar('[tcp S] [tcpfin S] [udp S]', readLvsTimeouts).doc('IPVS connection timeouts in seconds.'),
   lvs_flush: k.flag().doc('Remove every IPVS service at start.'),

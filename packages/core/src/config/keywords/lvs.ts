@@ -495,6 +495,7 @@ const virtualServer = block<typeof virtualServerFields, VirtualServerHeader>(
   '(IP [PORT] | fwmark N | group NAME) { ... }',
 )
   .many()
+  .active()
   .doc('An IPVS service and its pool of real servers.');
 
 // ---------------------------------------------------------------------------------------------
