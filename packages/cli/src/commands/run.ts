@@ -34,24 +34,34 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
   // The VRRP process: forked when the configuration has vrrp_instance blocks.
   kernel.addService(new VrrpService({ config: () => config, bus: kernel.events, log, logLevel: opts.logLevel }));
   log.info({ file, format: loaded.format, pid: process.pid }, 'vigil starting');
-  await kernel.start();
 
+  // Signals are taken before the services start: a stop that arrives while they start waits for
+  // them and then stops them all, so that no child process outlives the daemon.
+  let starting: Promise<void> = Promise.resolve();
+  let running = false;
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    kernel.stop().then(
-      () => process.exit(EXIT.ok),
-      (err: unknown) => {
-        log.error({ err }, 'stop failed');
-        process.exit(70);
-      },
-    );
+    starting
+      .catch(() => undefined)
+      .then(() => kernel.stop())
+      .then(
+        () => process.exit(EXIT.ok),
+        (err: unknown) => {
+          log.error({ err }, 'stop failed');
+          process.exit(70);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('SIGHUP', () => {
+    if (!running || stopping) {
+      log.warn('SIGHUP while starting or stopping: ignored');
+      return;
+    }
     log.info({ file }, 'SIGHUP: reloading the configuration');
     void kernel.reload(async () => {
       try {
@@ -65,6 +75,9 @@ export async function runCommand(opts: ConfigCliOptions & { logLevel: LogLevel }
       }
     });
   });
+  starting = kernel.start();
+  await starting;
+  running = true;
   // The process stays up on its signal handlers and services; nothing else to wait for here.
   setInterval(() => undefined, 1 << 30);
 }
