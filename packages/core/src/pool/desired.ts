@@ -17,7 +17,7 @@
  */
 import type { ForwardingMethod, RealServerConfig, VirtualServerConfig, VirtualServerGroupConfig, VirtualServerGroupEntry } from '../config/keywords/lvs.js';
 import { DEFAULT_LVS_SCHEDULER, PERSISTENCE_TIMEOUT_DEFAULT } from '../config/keywords/lvs.js';
-import type { IpAddress } from '../config/schema/ip.js';
+import { ipv4ToInt, intToIpv4, ipv6ToBigInt, bigIntToIpv6, type IpAddress } from '../config/schema/ip.js';
 import { destinationId, serviceId, type DestinationSpec, type IpFamily, type PoolService, type PoolTable, type Protocol, type ServiceFlags, type ServiceKey, type ServiceSpec, type TunnelSpec } from './types.js';
 
 /** The parts of the config model the table depends on. */
@@ -81,40 +81,20 @@ export function nextQuorumUp(previousUp: boolean, alive: number, quorum: number,
 /** At most this many services from one virtual_server_group range (a /8 would be 16M). */
 export const MAX_GROUP_RANGE = 65536;
 
-function v4ToInt(a: string): number {
-  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-function intToV4(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-function v6ToBig(a: string): bigint {
-  const [head = '', tail] = a.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  const expanded = groups.flatMap((g) => (g.includes('.') ? [(v4ToInt(g) >>> 16).toString(16), (v4ToInt(g) & 0xffff).toString(16)] : [g]));
-  return expanded.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
-}
-function bigToV6(n: bigint): string {
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1);
-}
-
 /** The addresses of a group range, first to last. */
 export function expandRange(first: IpAddress, last: IpAddress, max = MAX_GROUP_RANGE): string[] | undefined {
   const out: string[] = [];
   if (first.family === 4) {
-    const a = v4ToInt(first.address);
-    const b = v4ToInt(last.address);
+    const a = ipv4ToInt(first.address);
+    const b = ipv4ToInt(last.address);
     if (b - a + 1 > max) return undefined;
-    for (let n = a; n <= b; n++) out.push(intToV4(n));
+    for (let n = a; n <= b; n++) out.push(intToIpv4(n));
     return out;
   }
-  const a = v6ToBig(first.address);
-  const b = v6ToBig(last.address);
+  const a = ipv6ToBigInt(first.address);
+  const b = ipv6ToBigInt(last.address);
   if (b - a + 1n > BigInt(max)) return undefined;
-  for (let n = a; n <= b; n++) out.push(bigToV6(n));
+  for (let n = a; n <= b; n++) out.push(bigIntToIpv6(n));
   return out;
 }
 
@@ -125,7 +105,7 @@ function protocolOf(vs: VirtualServerConfig): Protocol {
 }
 
 function prefixOfNetmask(mask: string): number {
-  return v4ToInt(mask).toString(2).replace(/0+$/, '').length;
+  return ipv4ToInt(mask).toString(2).replace(/0+$/, '').length;
 }
 
 function flagsOf(vs: VirtualServerConfig, scheduler: string): ServiceFlags {

@@ -3,7 +3,7 @@ import { formatLoc, type SourceLoc } from '../location.js';
 import { ArgReader, parseBoolWord } from '../schema/args.js';
 import { block, list, type BlockValue, type ExtensionBlock, type ListItem } from '../schema/block.js';
 import { k } from '../schema/builders.js';
-import { parseIpAddress, type IpAddress, type IpFamily } from '../schema/ip.js';
+import { ipv4ToInt, intToIpv4, ipv6ToBigInt, bigIntToIpv6, parseIpAddress, type IpAddress, type IpFamily } from '../schema/ip.js';
 import { Keyword, defaultOptions, type ValueOf } from '../schema/keyword.js';
 import type { ParseContext } from '../schema/types.js';
 import { CONNECT_TIMEOUT_MAX_SECONDS, readPositiveTimer, readTimer } from './checker-common.js';
@@ -514,28 +514,6 @@ export type VirtualServerGroupEntry =
     }
   | { readonly kind: 'fwmark'; readonly fwmark: number; readonly family?: IpFamily };
 
-function v4ToInt(a: string): number {
-  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-function intToV4(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
-}
-function v6ToBig(a: string): bigint {
-  const [head = '', tail] = a.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
-  // Embedded IPv4 (::ffff:192.0.2.1) takes two groups.
-  const expanded = groups.flatMap((g) => (g.includes('.') ? [(v4ToInt(g) >>> 16).toString(16), (v4ToInt(g) & 0xffff).toString(16)] : [g]));
-  return expanded.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
-}
-function bigToV6(n: bigint): string {
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(i * 16)) & 0xffffn).toString(16));
-  // The URL parser writes IPv6 addresses in their canonical (RFC 5952) form.
-  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1);
-}
-
 /** `IP`, `IP-LAST` (last byte / last 16-bit group, decimal / hex), `IP-IP`, `IP/LEN`. */
 function readGroupRange(a: ArgReader, t: Token): { first: IpAddress; last: IpAddress } {
   const text = t.text;
@@ -549,15 +527,15 @@ function readGroupRange(a: ArgReader, t: Token): { first: IpAddress; last: IpAdd
     if (!(len >= 1 && len <= max)) a.fail(`invalid prefix length '/${lenText}' in '${text}': use 1..${max}`, t.loc, 'bad-address');
     if (ip.family === 4) {
       const hostBits = 32 - len;
-      const base = v4ToInt(ip.address);
+      const base = ipv4ToInt(ip.address);
       const size = 2 ** hostBits;
-      if (base % size !== 0) a.fail(`'${text}' has host bits set: write the network address (${intToV4(base - (base % size))}/${len})`, t.loc, 'bad-address');
-      return { first: ip, last: { family: 4, address: intToV4(base + size - 1) } };
+      if (base % size !== 0) a.fail(`'${text}' has host bits set: write the network address (${intToIpv4(base - (base % size))}/${len})`, t.loc, 'bad-address');
+      return { first: ip, last: { family: 4, address: intToIpv4(base + size - 1) } };
     }
-    const base = v6ToBig(ip.address);
+    const base = ipv6ToBigInt(ip.address);
     const hostMask = (1n << BigInt(128 - len)) - 1n;
-    if ((base & hostMask) !== 0n) a.fail(`'${text}' has host bits set: write the network address (${bigToV6(base & ~hostMask)}/${len})`, t.loc, 'bad-address');
-    return { first: ip, last: { family: 6, address: bigToV6(base | hostMask) } };
+    if ((base & hostMask) !== 0n) a.fail(`'${text}' has host bits set: write the network address (${bigIntToIpv6(base & ~hostMask)}/${len})`, t.loc, 'bad-address');
+    return { first: ip, last: { family: 6, address: bigIntToIpv6(base | hostMask) } };
   }
   const dash = text.indexOf('-');
   if (dash < 0) {
@@ -573,7 +551,7 @@ function readGroupRange(a: ArgReader, t: Token): { first: IpAddress; last: IpAdd
     const last = parseIpAddress(endText);
     if (!last) a.fail(`range end '${endText}' is not a valid IP address`, t.loc, 'bad-address');
     if (last.family !== first.family) a.fail(`the ends of '${text}' are of different address families`, t.loc, 'bad-address');
-    const less = first.family === 4 ? v4ToInt(last.address) < v4ToInt(first.address) : v6ToBig(last.address) < v6ToBig(first.address);
+    const less = first.family === 4 ? ipv4ToInt(last.address) < ipv4ToInt(first.address) : ipv6ToBigInt(last.address) < ipv6ToBigInt(first.address);
     if (less) a.fail(`range end ${last.address} is below its start ${first.address}`, t.loc, 'bad-range');
     return { first, last };
   }
@@ -585,15 +563,15 @@ function readGroupRange(a: ArgReader, t: Token): { first: IpAddress; last: IpAdd
   const end = parseInt(endText, v4 ? 10 : 16);
   if (end > (v4 ? 255 : 0xffff)) a.fail(`range end '${endText}' in '${text}' is too large (at most ${v4 ? '255' : 'ffff'})`, t.loc, 'bad-range');
   if (v4) {
-    const base = v4ToInt(first.address);
+    const base = ipv4ToInt(first.address);
     const start = base % 256;
     if (start >= end) a.fail(`range end ${end} in '${text}' must be greater than the start's last byte ${start}`, t.loc, 'bad-range');
-    return { first, last: { family: 4, address: intToV4(base - start + end) } };
+    return { first, last: { family: 4, address: intToIpv4(base - start + end) } };
   }
-  const base = v6ToBig(first.address);
+  const base = ipv6ToBigInt(first.address);
   const start = Number(base & 0xffffn);
   if (start >= end) a.fail(`range end ${endText} in '${text}' must be greater than the start's last group, ${start.toString(16)} (hex)`, t.loc, 'bad-range');
-  return { first, last: { family: 6, address: bigToV6((base & ~0xffffn) | BigInt(end)) } };
+  return { first, last: { family: 6, address: bigIntToIpv6((base & ~0xffffn) | BigInt(end)) } };
 }
 
 function readGroupEntry(a: ArgReader): VirtualServerGroupEntry {

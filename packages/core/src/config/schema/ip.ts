@@ -39,3 +39,30 @@ export function parseIpPrefix(text: string): IpPrefix | undefined {
 export function formatPrefix(p: IpPrefix): string {
   return p.explicitPrefix ? `${p.address}/${p.prefixLength}` : p.address;
 }
+
+/** An IPv4 address as a 32-bit number, for ranges and comparisons. */
+export function ipv4ToInt(a: string): number {
+  return a.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+}
+
+export function intToIpv4(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+}
+
+/** An IPv6 address as a 128-bit number, for ranges and comparisons. */
+export function ipv6ToBigInt(a: string): bigint {
+  const [head = '', tail] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
+  const groups = tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  // Embedded IPv4 (::ffff:192.0.2.1) takes two groups.
+  const expanded = groups.flatMap((g) => (g.includes('.') ? [(ipv4ToInt(g) >>> 16).toString(16), (ipv4ToInt(g) & 0xffff).toString(16)] : [g]));
+  return expanded.reduce((n, g) => (n << 16n) | BigInt(parseInt(g || '0', 16)), 0n);
+}
+
+export function bigIntToIpv6(n: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(i * 16)) & 0xffffn).toString(16));
+  // The URL parser writes IPv6 addresses in their canonical (RFC 5952) form.
+  return new URL(`http://[${groups.join(':')}]`).hostname.slice(1, -1);
+}
