@@ -6,7 +6,7 @@ import { AlertRenderer, type AlertOptions } from '../src/alerts.js';
 import { resolveOptions } from '../src/email.notifier.js';
 import { formatRealServer, formatVirtualServer } from '../src/keepalived-format.js';
 import { ev } from './helpers/events.js';
-import { block } from './helpers/services.js';
+import { block } from '@vigil/core/testing';
 
 const registry = new PluginRegistry(discoverPlugins());
 const opts: AlertOptions = { routerId: 'lb1', vrrp: true, checker: true, noFaults: false };

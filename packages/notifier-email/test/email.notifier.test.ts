@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { VigilEvent } from '@vigil/core/plugin';
 import { EmailNotifier, resolveOptions, type EmailOptions } from '../src/email.notifier.js';
 import { ev } from './helpers/events.js';
-import { block, captureServices, LEVEL, type LogLine } from './helpers/services.js';
+import { block, captureServices, LEVEL, type LogLine } from '@vigil/core/testing';
 import { closedPort, silentServer, TestSmtp, until } from './helpers/smtp.js';
 import { makePki, type TestPki } from './helpers/tls.js';
 

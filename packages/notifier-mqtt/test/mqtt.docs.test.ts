@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { MqttNotifier, resolveOptions } from '../src/mqtt.notifier.js';
 import { haveMosquitto, Mosquitto } from './helpers/mosquitto.js';
 import { stop, track, until } from './helpers/processes.js';
-import { block, captureServices } from './helpers/services.js';
+import { block, captureServices } from '@vigil/core/testing';
 import type { PoolChangeEvent, PoolQuorumEvent, VrrpStateEvent } from '@vigil/core/plugin';
 
 /**

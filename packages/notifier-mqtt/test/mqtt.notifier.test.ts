@@ -8,7 +8,7 @@ import { ev, oneOfEach } from './helpers/events.js';
 import { haveMosquitto, Mosquitto } from './helpers/mosquitto.js';
 import { stop, track, until } from './helpers/processes.js';
 import { assertValid, type SchemaName } from './helpers/schemas.js';
-import { block, captureServices, LEVEL } from './helpers/services.js';
+import { block, captureServices, LEVEL } from '@vigil/core/testing';
 import { Subscriber } from './helpers/subscriber.js';
 
 /**

@@ -9,7 +9,7 @@ import { makePki, type TestPki } from './helpers/certs.js';
 import { ev } from './helpers/events.js';
 import { haveMosquitto, Mosquitto } from './helpers/mosquitto.js';
 import { sleep, until } from './helpers/processes.js';
-import { block, captureServices, LEVEL, type LogLine } from './helpers/services.js';
+import { block, captureServices, LEVEL, type LogLine } from '@vigil/core/testing';
 import { Subscriber } from './helpers/subscriber.js';
 
 /**

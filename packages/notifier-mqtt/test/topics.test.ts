@@ -6,7 +6,7 @@ import { BoundedQueue } from '../src/bounded-queue.js';
 import { resolveOptions } from '../src/mqtt.notifier.js';
 import { ev, oneOfEach } from './helpers/events.js';
 import { assertValid } from './helpers/schemas.js';
-import { block } from './helpers/services.js';
+import { block } from '@vigil/core/testing';
 
 const registry = new PluginRegistry(discoverPlugins());
 

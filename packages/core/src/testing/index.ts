@@ -8,6 +8,12 @@ import { readConfigFile, readConfigText } from '../config/reader/index.js';
 import type { ConfigDocument } from '../config/ast.js';
 import { validateDocument } from '../config/validate.js';
 import { discoverPlugins } from '../plugin/discovery.js';
+import { Writable } from 'node:stream';
+import { createLogger, type LogLevel } from '../kernel/logger.js';
+import { EventBus } from '../kernel/event-bus.js';
+import { systemClock } from '../kernel/clock.js';
+import type { PluginServices } from '../plugin/define.js';
+import type { SourceLoc } from '../config/location.js';
 import { PluginRegistry } from '../plugin/registry.js';
 
 /** The plugins installed next to the test, found the way `vigil` finds them. */
@@ -47,3 +53,33 @@ export async function checkFile(file: string): Promise<Checked> {
 }
 
 export { mulberry32, SeededRandom } from '../util/random.js';
+
+/** One JSON log line a plugin wrote through its services' logger. */
+export interface LogLine {
+  readonly level: number;
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+/** pino's numeric levels, for matching LogLine.level. */
+export const LEVEL = { debug: 20, info: 30, warn: 40, error: 50 } as const;
+
+/** Services as the kernel gives them to a plugin, with a logger whose JSON lines the test can read. */
+export function captureServices(level: LogLevel = 'info'): { services: PluginServices; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const l of chunk.toString('utf8').split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
+      cb();
+    },
+  });
+  const log = createLogger({ level, pretty: false, destination });
+  return { services: { log, clock: systemClock, events: new EventBus() }, lines };
+}
+
+const testLoc: SourceLoc = { file: 'test.conf', line: 1, col: 1 };
+
+/** A plugin block as the schema hands it to create(): the values plus locations. */
+export function block<T extends object>(config: T): T & { $loc: SourceLoc; $locs: Record<string, SourceLoc> } {
+  return { $loc: testLoc, $locs: {}, ...config };
+}
