@@ -6,63 +6,15 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Diagnostics, formatDiagnostic, type Diagnostic, type Severity } from '../../src/config/diagnostics.js';
-import { checkerCommonFields } from '../../src/config/keywords/checker-common.js';
 import type { GlobalDefsConfig } from '../../src/config/keywords/global.js';
 import type { VigilConfig } from '../../src/config/keywords/root.js';
-import { readConfigText } from '../../src/config/reader/index.js';
-import { validateDocument } from '../../src/config/validate.js';
-import { PluginRegistry } from '../../src/plugin/registry.js';
+import type { Severity } from '../../src/config/diagnostics.js';
+import { FILE, validate, problems, show, locOf, expectOne, expectClean } from './schema-assertions.js';
 
-const FILE = '/etc/keepalived/keepalived.conf';
-const host = { interfaceExists: (name: string): boolean => ['eth0', 'eth1', 'eth2'].includes(name) };
-const STATUS_CODES = new Set(['not-yet-active', 'unsupported-keyword']);
-
-interface Result {
-  readonly config: VigilConfig | undefined;
-  readonly diags: Diagnostics;
-  readonly text: string;
-}
-
-async function validate(text: string): Promise<Result> {
-  const diags = new Diagnostics();
-  const doc = readConfigText(text, FILE, diags, { configId: 'test' });
-  const registry = new PluginRegistry({ plugins: [], problems: [], searched: [] }, { checkerCommonFields });
-  const { config } = await validateDocument(doc, diags, { registry, host });
-  return { config, diags, text };
-}
 
 /** A global_defs block with these lines. */
 const globals = (lines: string): string => `global_defs {\n${lines}}\n`;
 
-function problems(diags: Diagnostics): Diagnostic[] {
-  return diags.sorted().filter((d) => !STATUS_CODES.has(d.code));
-}
-
-function show(diags: Diagnostics): string {
-  return problems(diags).map(formatDiagnostic).join('\n') || '(none)';
-}
-
-function locOf(text: string, needle: string): { line: number; col: number } {
-  const bar = needle.indexOf('|');
-  const at = text.indexOf(needle.replace('|', '')) + (bar < 0 ? 0 : bar);
-  assert.ok(at >= 0 && text.includes(needle.replace('|', '')), `'${needle}' is not in the text`);
-  const before = text.slice(0, at).split('\n');
-  return { line: before.length, col: (before[before.length - 1] as string).length + 1 };
-}
-
-function expectOne(r: Result, code: string, needle: string, severity: Severity = 'error'): Diagnostic {
-  const found = problems(r.diags).filter((d) => d.code === code);
-  assert.equal(found.length, 1, `expected one '${code}', got:\n${show(r.diags)}`);
-  const d = found[0] as Diagnostic;
-  assert.equal(d.severity, severity, formatDiagnostic(d));
-  assert.deepEqual({ line: d.loc.line, col: d.loc.col }, locOf(r.text, needle), formatDiagnostic(d));
-  return d;
-}
-
-function expectClean(r: Result): void {
-  assert.equal(problems(r.diags).length, 0, `expected no problems, got:\n${show(r.diags)}`);
-}
 
 describe('global_defs: the typed model', () => {
   it('reads identity, e-mail, VRRP defaults, scripts, FIFOs and IPVS settings', async () => {
