@@ -21,28 +21,23 @@ import { defineChecker, type Fields } from '@vigil/core/plugin';
 import { HttpChecker } from './check.js';
 import { httpSchema, type HttpConfig } from './schema.js';
 
-// The explicit <Fields> keeps the emitted index.d.ts free of core's internal types.
-const httpGet = defineChecker<Fields>({
-  keyword: 'HTTP_GET',
-  description: 'healthy when every url answers with an accepted status, and the digest and regex where given',
-  schema: httpSchema,
-  required: ['url'],
-  // Keepalived's HTTP_GET and SSL_GET wait 3 s before a retry.
-  defaults: { delay_before_retry: 3 },
-  create(config, services) {
-    return new HttpChecker('HTTP_GET', false, config as HttpConfig, services);
-  },
-});
+/** HTTP_GET and SSL_GET differ only in TLS: one definition each, from the same schema and checker. */
+function httpDefinition(keyword: 'HTTP_GET' | 'SSL_GET', tls: boolean, description: string) {
+  // The explicit <Fields> keeps the emitted index.d.ts free of core's internal types.
+  return defineChecker<Fields>({
+    keyword,
+    description,
+    schema: httpSchema,
+    required: ['url'],
+    // Keepalived's HTTP_GET and SSL_GET wait 3 s before a retry.
+    defaults: { delay_before_retry: 3 },
+    create(config, services) {
+      return new HttpChecker(keyword, tls, config as HttpConfig, services);
+    },
+  });
+}
 
-const sslGet = defineChecker<Fields>({
-  keyword: 'SSL_GET',
-  description: 'HTTP_GET over TLS (no certificate verification; SNI with enable_sni)',
-  schema: httpSchema,
-  required: ['url'],
-  defaults: { delay_before_retry: 3 },
-  create(config, services) {
-    return new HttpChecker('SSL_GET', true, config as HttpConfig, services);
-  },
-});
-
-export default [httpGet, sslGet];
+export default [
+  httpDefinition('HTTP_GET', false, 'healthy when every url answers with an accepted status, and the digest and regex where given'),
+  httpDefinition('SSL_GET', true, 'HTTP_GET over TLS (no certificate verification; SNI with enable_sni)'),
+];
